@@ -1,0 +1,2 @@
+import KVEngine
+public enum Lang {}

@@ -1,0 +1,2 @@
+import KVStdlib
+print(KVStdlib.units)

@@ -1,0 +1,2 @@
+import XCTest
+final class T: XCTestCase { func testX() {} }
