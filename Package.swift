@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         // Command-line parsing, help and usage errors (exit code 2) for the executable.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // OrderedDictionary keeps record fields in the order they were written.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // The domain, pure Swift: no language, no dependencies.
@@ -20,9 +22,12 @@ let package = Package(
         .target(
             name: "KVStdlib",
             path: "stdlib",
-            resources: [.embedInCode("units.kv")]
+            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv"].map { .embedInCode($0) }
         ),
-        .target(name: "KVLang", dependencies: ["KVEngine", "KVStdlib"]),
+        .target(
+            name: "KVLang",
+            dependencies: ["KVEngine", "KVStdlib", .product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         .executableTarget(
             name: "kvcalc",
             dependencies: ["KVLang", "KVStdlib", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -1,3 +1,10 @@
+/// The standard library's sources, embedded in the binary at build time so kvcalc needs no files at run time.
 public enum KVStdlib {
-    public static var units: String { String(decoding: PackageResources.units_kv, as: UTF8.self) }
+    /// The files in load order: each may use what the ones before it declare.
+    public static let files: [(name: String, text: String)] = [
+        ("stdlib/dimensions.kv", PackageResources.dimensions_kv),
+        ("stdlib/units.kv", PackageResources.units_kv),
+        ("stdlib/dtypes.kv", PackageResources.dtypes_kv),
+        ("stdlib/core.kv", PackageResources.core_kv),
+    ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

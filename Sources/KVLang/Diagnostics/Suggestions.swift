@@ -1,0 +1,36 @@
+/// "Did you mean …?" by edit distance: the closest candidates within a third of the name's length.
+enum Suggestions {
+    static func closest(to name: String, in candidates: some Sequence<String>, limit: Int = 1) -> [String] {
+        let maxDistance = max(1, name.count / 3)
+        var scored: [(Int, String)] = []
+        for c in candidates where c != name {
+            // Case-only differences (gib → GiB) are the most likely slip.
+            let d = c.lowercased() == name.lowercased() ? 0 : distance(name, c, cap: maxDistance)
+            if d <= maxDistance { scored.append((d, c)) }
+        }
+        scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        return scored.prefix(limit).map(\.1)
+    }
+
+    static func hint(for name: String, in candidates: some Sequence<String>) -> String? {
+        closest(to: name, in: candidates).first.map { "did you mean `\($0)`?" }
+    }
+
+    /// Levenshtein distance, giving up early once every path exceeds `cap`.
+    static func distance(_ a: String, _ b: String, cap: Int) -> Int {
+        let a = Array(a), b = Array(b)
+        if abs(a.count - b.count) > cap { return cap + 1 }
+        var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            cur[0] = i
+            var rowMin = cur[0]
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                rowMin = min(rowMin, cur[j])
+            }
+            if rowMin > cap { return cap + 1 }
+            swap(&prev, &cur)
+        }
+        return a.isEmpty ? b.count : prev[b.count]
+    }
+}

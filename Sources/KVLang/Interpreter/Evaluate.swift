@@ -1,0 +1,166 @@
+/// Expression evaluation.
+extension Interpreter {
+    func eval(_ e: Expr, _ scope: Scope?) throws(Diagnostic) -> Value {
+        switch e.kind {
+        case .number(let v):
+            return .quantity(Quantity(v))
+        case .string(let s):
+            return .string(s)
+        case .bool(let b):
+            return .bool(b)
+        case .name(let name):
+            return try lookup(name, at: e.span, scope)
+        case .unary(let op, let operand):
+            return try unary(op, try eval(operand, scope), at: e.span)
+        case .binary(.and, let l, let r, let op):
+            guard try condition(l, scope, op: op, "and") else { return .bool(false) }
+            return .bool(try condition(r, scope, op: op, "and"))
+        case .binary(.or, let l, let r, let op):
+            if try condition(l, scope, op: op, "or") { return .bool(true) }
+            return .bool(try condition(r, scope, op: op, "or"))
+        case .binary(let op, let l, let r, let opSpan):
+            let a = try eval(l, scope), b = try eval(r, scope)
+            return try binary(op, a, b, op: opSpan, left: l.span, right: r.span)
+        case .juxtaposition(let l, let r):
+            let a = try eval(l, scope), b = try evalUnit(r, scope)
+            return try binary(.mul, a, b, op: r.span, left: l.span, right: r.span)
+        case .call(let calleeExpr, let arguments):
+            let callee = try eval(calleeExpr, scope)
+            guard case .function(let f) = callee else {
+                throw Diagnostic(.type, "\(callee.typeName) cannot be called", at: calleeExpr.span,
+                                 hint: calleeExpr.span.text.isEmpty ? nil
+                                     : "to multiply, write `\(calleeExpr.span.text) * (…)`")
+            }
+            var values: [Value] = []
+            values.reserveCapacity(arguments.count)
+            for a in arguments { values.append(try eval(a.value, scope)) }
+            return try call(f, arguments: arguments, values: values, callSpan: e.span)
+        case .field(let base, let name, let nameSpan):
+            return try field(try eval(base, scope), name, at: nameSpan, base: base.span)
+        case .index(let base, let indexExpr):
+            return try index(try eval(base, scope), try eval(indexExpr, scope), at: indexExpr.span)
+        case .with(let base, let fields):
+            guard case .record(var record) = try eval(base, scope) else {
+                throw Diagnostic(.type, "`with` updates a record, not \(try eval(base, scope).typeName)", at: base.span)
+            }
+            for f in fields {
+                guard record[f.name] != nil else {
+                    throw Diagnostic(.name, "the record has no field `\(f.name)` to update", at: f.nameSpan,
+                                     hint: Suggestions.hint(for: f.name, in: record.keys)
+                                         ?? "its fields: \(record.keys.joined(separator: ", "))")
+                }
+                record[f.name] = try eval(f.value, scope)
+            }
+            return .record(record)
+        case .record(let fields):
+            var record = Record()
+            for f in fields { record[f.name] = try eval(f.value, scope) }
+            return .record(record)
+        case .list(let items):
+            var values: [Value] = []
+            values.reserveCapacity(items.count)
+            for item in items { values.append(try eval(item, scope)) }
+            return .list(values)
+        case .range(let lo, let hi, let op):
+            return try range(try eval(lo, scope), try eval(hi, scope), op: op, lo: lo.span, hi: hi.span)
+        case .ifThen(let c, let yes, let no):
+            return try condition(c, scope, op: c.span, "if") ? try eval(yes, scope) : try eval(no, scope)
+        case .convert(let valueExpr, let targetExpr, let op):
+            let value = try eval(valueExpr, scope)
+            let target = try evalUnit(targetExpr, scope)
+            return try convert(value, to: target, op: op, value: valueExpr.span, target: targetExpr.span)
+        case .lambda(let decl):
+            return .function(try makeFunction(decl, scope: scope))
+        }
+    }
+
+    /// Where a unit is expected (after a number, after `->`), a unit's name means the unit even when a function
+    /// shares it: `5 min` is minutes, `min(a, b)` the function.
+    func evalUnit(_ e: Expr, _ scope: Scope?) throws(Diagnostic) -> Value {
+        switch e.kind {
+        case .name(let name):
+            if scope?.lookup(name) == nil, let u = units.unit(named: name) {
+                let unit = units.units[u]
+                return .quantity(Quantity(unit.factor, unit.dimension, display: .unit(u)))
+            }
+            return try eval(e, scope)
+        case .binary(let op, let l, let r, let opSpan) where op == .mul || op == .div || op == .pow:
+            let a = try evalUnit(l, scope)
+            let b = op == .pow ? try eval(r, scope) : try evalUnit(r, scope)
+            return try binary(op, a, b, op: opSpan, left: l.span, right: r.span)
+        case .juxtaposition(let l, let r):
+            return try binary(.mul, try evalUnit(l, scope), try evalUnit(r, scope), op: r.span, left: l.span,
+                              right: r.span)
+        default:
+            return try eval(e, scope)
+        }
+    }
+
+    func lookup(_ name: String, at span: Span, _ scope: Scope?) throws(Diagnostic) -> Value {
+        if let scope, let v = scope.lookup(name) { return v }
+        if let v = globals[name] { return v }
+        if let u = units.unit(named: name) {
+            let unit = units.units[u]
+            return .quantity(Quantity(unit.factor, unit.dimension, display: .unit(u)))
+        }
+        throw Diagnostic(.name, "unknown name `\(name)`", at: span,
+                         hint: Suggestions.hint(for: name, in: knownNames(in: scope)))
+    }
+
+    private func condition(_ e: Expr, _ scope: Scope?, op: Span, _ keyword: String) throws(Diagnostic) -> Bool {
+        let v = try eval(e, scope)
+        guard case .bool(let b) = v else {
+            throw Diagnostic(.type, "`\(keyword)` needs true or false, not \(v.typeName)", at: e.span,
+                             hint: "compare it, e.g. `x > 0`")
+        }
+        return b
+    }
+
+    func field(_ base: Value, _ name: String, at span: Span, base baseSpan: Span) throws(Diagnostic) -> Value {
+        guard case .record(let record) = base else {
+            throw Diagnostic(.type, "\(base.typeName) has no fields", at: baseSpan)
+        }
+        guard let v = record[name] else {
+            throw Diagnostic(.name, "no field `\(name)` in this record", at: span,
+                             hint: Suggestions.hint(for: name, in: record.keys)
+                                 ?? "its fields: \(record.keys.joined(separator: ", "))")
+        }
+        return v
+    }
+
+    private func index(_ base: Value, _ index: Value, at span: Span) throws(Diagnostic) -> Value {
+        switch (base, index) {
+        case (.list(let items), .quantity(let q)) where q.dimension.isDimensionless:
+            guard q.value == q.value.rounded(), abs(q.value) < 1e15 else {
+                throw Diagnostic(.argument, "a list index must be a whole number", at: span)
+            }
+            var i = Int(q.value)
+            if i < 0 { i += items.count }  // -1 is the last item
+            guard items.indices.contains(i) else {
+                throw Diagnostic(.argument, "index \(Int(q.value)) is outside the list (length \(items.count))", at: span)
+            }
+            return items[i]
+        case (.record, .string(let name)):
+            return try field(base, name, at: span, base: span)
+        default:
+            throw Diagnostic(.type, "cannot index \(base.typeName) with \(index.typeName)", at: span)
+        }
+    }
+
+    private func range(_ lo: Value, _ hi: Value, op: Span, lo loSpan: Span, hi hiSpan: Span) throws(Diagnostic) -> Value {
+        guard case .quantity(let a) = lo, a.dimension.isDimensionless, a.value == a.value.rounded() else {
+            throw Diagnostic(.type, "a range starts at a whole number", at: loSpan)
+        }
+        guard case .quantity(let b) = hi, b.dimension.isDimensionless, b.value == b.value.rounded() else {
+            throw Diagnostic(.type, "a range ends at a whole number", at: hiSpan)
+        }
+        let count = b.value - a.value + 1
+        guard count <= Double(Interpreter.maxListLength) else {
+            throw Diagnostic(.limit, "range of \(count.formattedExactly) items is longer than the limit of "
+                             + "\(Interpreter.maxListLength)", at: op)
+        }
+        guard count >= 1 else { return .list([]) }
+        let start = a.value
+        return .list((0..<Int(count)).map { .quantity(Quantity(start + Double($0))) })
+    }
+}

@@ -1,0 +1,112 @@
+/// The tree-walking interpreter: global state (variables, functions, units) and statement execution.
+/// Expression evaluation lives in Evaluate.swift, arithmetic in Arithmetic.swift, declarations in Declarations.swift.
+public final class Interpreter: @unchecked Sendable {
+    /// Deeper recursion than this is an error, not a stack overflow.
+    public static let maxCallDepth = 200
+    /// Ranges longer than this are refused rather than exhausting memory.
+    public static let maxListLength = 10_000_000
+
+    public internal(set) var units = UnitTable()
+    public internal(set) var globals: [String: Value] = [:]
+    /// `##` documentation of global bindings (presets, constants).
+    public internal(set) var docs: [String: String] = [:]
+    /// Native implementations, bound to a name when the stdlib declares `native fn name(…)`.
+    var natives: [String: NativeFunction] = [:]
+    var callDepth = 0
+    /// Set from another thread (Ctrl-C) to stop a long evaluation at the next call.
+    public nonisolated(unsafe) var interruptRequested = false
+
+    public init() {}
+
+    public func registerNative(_ name: String, _ body: @escaping NativeFunction) { natives[name] = body }
+
+    /// Everything a failed statement could have changed, so the REPL can roll it back.
+    public struct Snapshot {
+        let units: UnitTable
+        let globals: [String: Value]
+        let docs: [String: String]
+    }
+
+    public func snapshot() -> Snapshot { Snapshot(units: units, globals: globals, docs: docs) }
+
+    public func restore(_ s: Snapshot) {
+        units = s.units
+        globals = s.globals
+        docs = s.docs
+    }
+
+    /// Runs a program; each top-level expression's value goes to `output`. A failing statement leaves the
+    /// state as it was before that statement.
+    public func run(_ program: Program, output: (Value, Stmt) -> Void) throws(Diagnostic) {
+        for statement in program.statements {
+            let before = snapshot()
+            do {
+                if let value = try execute(statement) { output(value, statement) }
+            } catch {
+                restore(before)
+                callDepth = 0
+                throw error
+            }
+        }
+    }
+
+    /// Executes one statement; returns the value of an expression statement.
+    public func execute(_ statement: Stmt) throws(Diagnostic) -> Value? {
+        interruptRequested = false
+        switch statement {
+        case .expression(let e):
+            return try eval(e, nil)
+        case .binding(let name, let nameSpan, let valueExpr, let doc, _):
+            try checkBindable(name, at: nameSpan)
+            let value = try eval(valueExpr, nil)
+            globals[name] = value
+            if let doc { docs[name] = doc }
+            return nil
+        case .function(let decl):
+            // A native may share a unit's name (`min`): calls find the function, `5 min` the unit.
+            if decl.body != nil { try checkBindable(decl.name, at: decl.nameSpan) }
+            globals[decl.name] = .function(try makeFunction(decl, scope: nil))
+            return nil
+        case .dimension(let name, let nameSpan, let definition, _, _):
+            try declareDimension(name, at: nameSpan, definition: definition)
+            return nil
+        case .unit(let decl):
+            try declareUnit(decl)
+            return nil
+        }
+    }
+
+    func checkBindable(_ name: String, at span: Span) throws(Diagnostic) {
+        if let u = units.unit(named: name) {
+            let unit = units.units[u]
+            throw Diagnostic(.name, "`\(name)` is already a unit (\(units.name(of: unit.dimension)))", at: span,
+                             hint: "choose another name; function parameters may shadow units")
+        }
+        if natives[name] != nil, case .function(let f)? = globals[name], case .native = f.body {
+            throw Diagnostic(.name, "`\(name)` is a builtin function", at: span, hint: "choose another name")
+        }
+    }
+
+    func makeFunction(_ decl: FunctionDecl, scope: Scope?) throws(Diagnostic) -> Function {
+        let parameters = decl.parameters.map { Function.Parameter(name: $0.name, defaultValue: $0.defaultValue) }
+        let body: Function.Body
+        if let expr = decl.body {
+            body = .user(expr, scope)
+        } else {
+            guard let native = natives[decl.name] else {
+                throw Diagnostic(.name, "no native implementation of `\(decl.name)`", at: decl.nameSpan)
+            }
+            body = .native(native)
+        }
+        return Function(name: decl.name, parameters: parameters, body: body, doc: decl.doc, decl: decl,
+                        defaultScope: scope)
+    }
+
+    /// Every name a program can refer to, for suggestions and completion.
+    public func knownNames(in scope: Scope? = nil) -> [String] {
+        var names = Array(globals.keys) + Array(units.unitNames)
+        var s = scope
+        while let sc = s { names += sc.names; s = sc.parent }
+        return names
+    }
+}

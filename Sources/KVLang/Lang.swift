@@ -1,2 +1,0 @@
-import KVEngine
-public enum Lang {}

@@ -1,0 +1,47 @@
+import KVStdlib
+
+/// An interpreter with the builtins registered and the standard library loaded: what the command line, the REPL,
+/// notebooks and tests all start from.
+public final class Session {
+    public let interpreter: Interpreter
+
+    public init(loadStdlib: Bool = true) throws(Diagnostic) {
+        interpreter = Interpreter()
+        CoreBuiltins.register(in: interpreter)
+        if loadStdlib {
+            for (name, text) in KVStdlib.files {
+                _ = try run(SourceFile(name: name, text: text))
+            }
+        }
+    }
+
+    /// Parses and runs a source, returning each top-level expression's value. On error, the statements before the
+    /// failing one keep their effect; the failing one has none.
+    @discardableResult
+    public func run(_ file: SourceFile) throws(Diagnostic) -> [Value] {
+        var values: [Value] = []
+        try run(file) { values.append($0) }
+        return values
+    }
+
+    /// Runs a source, handing each top-level expression's value to `output` as soon as it is computed.
+    public func run(_ file: SourceFile, output: (Value) -> Void) throws(Diagnostic) {
+        let program = try Parser.parse(file)
+        try interpreter.run(program) { value, _ in output(value) }
+    }
+
+    /// Runs a whole source as one transaction: on error nothing it did remains (the REPL's rule for an entry).
+    @discardableResult
+    public func runAtomically(_ file: SourceFile) throws(Diagnostic) -> [Value] {
+        let before = interpreter.snapshot()
+        do {
+            return try run(file)
+        } catch {
+            interpreter.restore(before)
+            throw error
+        }
+    }
+
+    public var formatter: ValueFormatter { ValueFormatter(units: interpreter.units) }
+    public var json: JSONFormatter { JSONFormatter(units: interpreter.units) }
+}

@@ -1,0 +1,118 @@
+/// The syntax tree. Nodes are classes so the interpreter passes them by reference; every node has a span.
+public final class Expr: @unchecked Sendable {
+    public enum Kind {
+        case number(Double)
+        case string(String)
+        case bool(Bool)
+        case name(String)
+        case unary(UnaryOp, Expr)
+        case binary(BinaryOp, Expr, Expr, op: Span)
+        /// A number (or group) followed directly by units: `80 GiB`, `2 conv/s` is `(2 conv)/s`.
+        case juxtaposition(Expr, Expr)
+        case call(Expr, [CallArgument])
+        case field(Expr, String, nameSpan: Span)
+        case index(Expr, Expr)
+        case with(Expr, [FieldInit])
+        case record([FieldInit])
+        case list([Expr])
+        case range(Expr, Expr, op: Span)
+        case ifThen(Expr, Expr, Expr)
+        case convert(Expr, Expr, op: Span)
+        case lambda(FunctionDecl)
+    }
+
+    public let kind: Kind
+    public let span: Span
+
+    init(_ kind: Kind, _ span: Span) {
+        self.kind = kind
+        self.span = span
+    }
+}
+
+public enum UnaryOp: String, Sendable { case negate = "-", plus = "+", not = "not" }
+
+public enum BinaryOp: String, Sendable {
+    case add = "+", sub = "-", mul = "*", div = "/", pow = "^"
+    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+    case and, or
+}
+
+public struct CallArgument {
+    public let label: String?
+    public let labelSpan: Span?
+    public let value: Expr
+}
+
+public struct FieldInit {
+    public let name: String
+    public let nameSpan: Span
+    public let value: Expr
+}
+
+public struct Parameter {
+    public let name: String
+    public let span: Span
+    public let defaultValue: Expr?
+}
+
+public final class FunctionDecl: @unchecked Sendable {
+    public let name: String
+    public let nameSpan: Span
+    public let parameters: [Parameter]
+    /// Nil for a `native fn`, whose body is Swift.
+    public let body: Expr?
+    public let doc: String?
+    public let span: Span
+
+    init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, doc: String?, span: Span) {
+        self.name = name
+        self.nameSpan = nameSpan
+        self.parameters = parameters
+        self.body = body
+        self.doc = doc
+        self.span = span
+    }
+}
+
+public struct UnitDecl {
+    public enum Definition {
+        /// `unit B: Information` — the base unit of a dimension.
+        case base(dimension: String, span: Span)
+        /// `unit GiB = 1024 MiB`.
+        case derived(Expr)
+    }
+
+    public let names: [(String, Span)]
+    public let definition: Definition
+    /// Prefix families from `@prefixes(metric, binary)`.
+    public let prefixes: [(String, Span)]
+    public let doc: String?
+    public let span: Span
+}
+
+public enum Stmt {
+    case expression(Expr)
+    /// `let x = …` or `x = …`.
+    case binding(name: String, nameSpan: Span, value: Expr, doc: String?, span: Span)
+    case function(FunctionDecl)
+    /// `dimension Information` or `dimension Bandwidth = Information / Time`.
+    case dimension(name: String, nameSpan: Span, definition: Expr?, doc: String?, span: Span)
+    case unit(UnitDecl)
+
+    public var span: Span {
+        switch self {
+        case .expression(let e): return e.span
+        case .binding(_, _, _, _, let s): return s
+        case .function(let f): return f.span
+        case .dimension(_, _, _, _, let s): return s
+        case .unit(let u): return u.span
+        }
+    }
+}
+
+/// A parsed program: its statements and the file they came from.
+public struct Program {
+    public let file: SourceFile
+    public let statements: [Stmt]
+}

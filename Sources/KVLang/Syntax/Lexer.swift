@@ -1,0 +1,196 @@
+/// A hand-written lexer over UTF-8 bytes. Newlines are tokens (they end statements) except inside `(` and `[`,
+/// where they are only whitespace. `##` comments are kept as documentation for the declaration that follows.
+struct Lexer {
+    let file: SourceFile
+    private let b: [UInt8]
+    private var i = 0
+    private var brackets: [UInt8] = []
+    private(set) var tokens: [Token] = []
+    /// Doc-comment text keyed by the byte offset of the token it documents.
+    private(set) var docs: [Int: String] = [:]
+    private var pendingDoc: [String] = []
+
+    init(file: SourceFile) {
+        self.file = file
+        self.b = file.bytes
+    }
+
+    static func tokenize(_ file: SourceFile) throws(Diagnostic) -> (tokens: [Token], docs: [Int: String]) {
+        var lexer = Lexer(file: file)
+        try lexer.run()
+        return (lexer.tokens, lexer.docs)
+    }
+
+    private func span(_ start: Int, _ end: Int) -> Span { Span(file: file, start: start, end: end) }
+
+    private mutating func run() throws(Diagnostic) {
+        var space = true
+        while i < b.count {
+            let c = b[i]
+            let start = i
+            switch c {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                i += 1; space = true; continue
+            case UInt8(ascii: "\\") where i + 1 < b.count && b[i + 1] == UInt8(ascii: "\n"):
+                i += 2; space = true; continue  // explicit line continuation
+            case UInt8(ascii: "#"):
+                let isDoc = i + 1 < b.count && b[i + 1] == UInt8(ascii: "#")
+                while i < b.count && b[i] != UInt8(ascii: "\n") { i += 1 }
+                if isDoc {
+                    let text = String(decoding: b[(start + 2)..<i], as: UTF8.self)
+                    pendingDoc.append(text.hasPrefix(" ") ? String(text.dropFirst()) : text)
+                }
+                space = true; continue
+            case UInt8(ascii: "\n"):
+                i += 1
+                if brackets.last != UInt8(ascii: "(") && brackets.last != UInt8(ascii: "[") {
+                    add(.newline, start, space)
+                }
+                space = true; continue
+            case UInt8(ascii: "\""):
+                try string(start, space)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                try number(start, space)
+            case UInt8(ascii: "."):
+                if i + 1 < b.count, isDigit(b[i + 1]) { try number(start, space) } else { punct(start, space) }
+            default:
+                if isIdentStart(at: i) {
+                    identifier(start, space)
+                } else if c == UInt8(ascii: "%") {
+                    i += 1; add(.identifier("%"), start, space)
+                } else {
+                    try operatorOrPunct(start, space)
+                }
+            }
+            space = false
+        }
+        add(.newline, b.count, true)
+        add(.eof, b.count, true)
+    }
+
+    private mutating func add(_ kind: Token.Kind, _ start: Int, _ space: Bool) {
+        if !pendingDoc.isEmpty, kind != .newline {
+            docs[start] = pendingDoc.joined(separator: "\n")
+            pendingDoc = []
+        }
+        tokens.append(Token(kind: kind, span: span(start, i), spaceBefore: space))
+    }
+
+    private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+
+    private func isIdentStart(at j: Int) -> Bool {
+        let c = b[j]
+        return (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || c == UInt8(ascii: "_") || c >= 0xC0 && !isOperatorScalar(at: j)
+    }
+
+    private func isIdentContinue(at j: Int) -> Bool {
+        let c = b[j]
+        return isIdentStart(at: j) || isDigit(c) || (c >= 0x80 && c < 0xC0)
+    }
+
+    /// Non-ASCII operators: × · ÷ → (their UTF-8 lead bytes are ≥ 0xC0 like letters').
+    private func isOperatorScalar(at j: Int) -> Bool { operatorScalar(at: j) != nil }
+
+    private func operatorScalar(at j: Int) -> (Punct, Int)? {
+        let rest = b[j...]
+        if rest.starts(with: [0xC3, 0x97]) { return (.star, 2) }        // ×
+        if rest.starts(with: [0xC2, 0xB7]) { return (.star, 2) }        // ·
+        if rest.starts(with: [0xC3, 0xB7]) { return (.slash, 2) }       // ÷
+        if rest.starts(with: [0xE2, 0x86, 0x92]) { return (.arrow, 3) } // →
+        return nil
+    }
+
+    private mutating func identifier(_ start: Int, _ space: Bool) {
+        while i < b.count && isIdentContinue(at: i) { i += 1 }
+        let text = String(decoding: b[start..<i], as: UTF8.self)
+        if let k = Keyword(rawValue: text) { add(.keyword(k), start, space) } else { add(.identifier(text), start, space) }
+    }
+
+    private mutating func number(_ start: Int, _ space: Bool) throws(Diagnostic) {
+        var digits = ""
+        func scanDigits(_ lexer: inout Lexer) {
+            while lexer.i < lexer.b.count, lexer.isDigit(lexer.b[lexer.i]) || lexer.b[lexer.i] == UInt8(ascii: "_") {
+                if lexer.b[lexer.i] != UInt8(ascii: "_") { digits.append(Character(UnicodeScalar(lexer.b[lexer.i]))) }
+                lexer.i += 1
+            }
+        }
+        scanDigits(&self)
+        // A fraction needs a digit after the dot, so `1..8` stays a range.
+        if i + 1 < b.count, b[i] == UInt8(ascii: "."), isDigit(b[i + 1]) {
+            digits.append("."); i += 1; scanDigits(&self)
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            var j = i + 1
+            if j < b.count, b[j] == UInt8(ascii: "+") || b[j] == UInt8(ascii: "-") { j += 1 }
+            if j < b.count, isDigit(b[j]) {
+                digits += String(decoding: b[i..<j], as: UTF8.self)
+                i = j; scanDigits(&self)
+            }
+        }
+        if b[i - 1] == UInt8(ascii: "_") {
+            throw Diagnostic(.syntax, "a number cannot end with `_`", at: span(start, i))
+        }
+        guard let value = Double(digits), value.isFinite else {
+            throw Diagnostic(.syntax, "number `\(String(decoding: b[start..<i], as: UTF8.self))` is out of range",
+                             at: span(start, i))
+        }
+        add(.number(value), start, space)
+    }
+
+    private mutating func string(_ start: Int, _ space: Bool) throws(Diagnostic) {
+        i += 1
+        var bytes: [UInt8] = []
+        while i < b.count, b[i] != UInt8(ascii: "\"") {
+            if b[i] == UInt8(ascii: "\n") { break }
+            if b[i] == UInt8(ascii: "\\"), i + 1 < b.count {
+                i += 1
+                switch b[i] {
+                case UInt8(ascii: "n"): bytes.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "t"): bytes.append(UInt8(ascii: "\t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b[i])
+                default:
+                    throw Diagnostic(.syntax, "unknown escape `\\\(Character(UnicodeScalar(b[i])))` in string",
+                                     at: span(i - 1, i + 1), hint: "use \\n, \\t, \\\" or \\\\")
+                }
+                i += 1
+                continue
+            }
+            bytes.append(b[i]); i += 1
+        }
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else {
+            throw Diagnostic(.syntax, "unterminated string", at: span(start, start + 1),
+                             hint: "close it with `\"` on the same line")
+        }
+        i += 1
+        add(.string(String(decoding: bytes, as: UTF8.self)), start, space)
+    }
+
+    private mutating func punct(_ start: Int, _ space: Bool) {
+        if i + 1 < b.count, b[i + 1] == UInt8(ascii: ".") { i += 2; add(.punct(.dotdot), start, space) } else {
+            i += 1; add(.punct(.dot), start, space)
+        }
+    }
+
+    private mutating func operatorOrPunct(_ start: Int, _ space: Bool) throws(Diagnostic) {
+        if let (p, n) = operatorScalar(at: i) { i += n; add(.punct(p), start, space); return }
+        let two = i + 1 < b.count ? String(decoding: b[i...(i + 1)], as: UTF8.self) : ""
+        if let p = Punct(rawValue: two), two.count == 2 {
+            i += 2; add(.punct(p), start, space); return
+        }
+        let one = String(decoding: b[i...i], as: UTF8.self)
+        guard let p = Punct(rawValue: one) else {
+            var end = i + 1
+            while end < b.count, b[end] & 0xC0 == 0x80 { end += 1 }
+            let ch = String(decoding: b[i..<end], as: UTF8.self)
+            throw Diagnostic(.syntax, "unexpected character `\(ch)`", at: span(i, end))
+        }
+        switch p {
+        case .lparen, .lbracket, .lbrace: brackets.append(b[i])
+        case .rparen, .rbracket, .rbrace: if !brackets.isEmpty { brackets.removeLast() }
+        default: break
+        }
+        i += 1
+        add(.punct(p), start, space)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// A number with a dimension. `value` is always in base units (B, s, token…); `display` remembers the units the
+/// program used, so results print in a readable unit of the same family. Dimensionless numbers have neither.
+public struct Quantity: Sendable {
+    public var value: Double
+    public var dimension: Dimension
+    public var display: DisplayUnit?
+
+    public init(_ value: Double, _ dimension: Dimension = .none, display: DisplayUnit? = nil) {
+        self.value = value
+        self.dimension = dimension
+        self.display = display
+    }
+
+    public static func scalar(_ v: Double) -> Quantity { Quantity(v) }
+}
+
+/// The units a quantity prints in: a product of declared units with exponents (`KiB/token` = KiB¹·token⁻¹).
+/// `pinned` marks the target of an explicit `->`, which printing must not rescale.
+public struct DisplayUnit: Sendable, Equatable {
+    public struct Term: Sendable, Equatable {
+        public let unit: Int
+        public var exponent: Rational
+    }
+
+    public var terms: [Term]
+    public var pinned = false
+
+    public init(terms: [Term], pinned: Bool = false) {
+        self.terms = terms
+        self.pinned = pinned
+    }
+
+    public static func unit(_ id: Int) -> DisplayUnit { DisplayUnit(terms: [Term(unit: id, exponent: .one)]) }
+}
+
+extension UnitTable {
+    /// Base units per one display unit.
+    func factor(of display: DisplayUnit) -> Double {
+        var f = 1.0
+        for t in display.terms { f *= pow(units[t.unit].factor, t.exponent.doubleValue) }
+        return f
+    }
+
+    func dimension(of display: DisplayUnit) -> Dimension? {
+        var d = Dimension.none
+        for t in display.terms {
+            guard let p = units[t.unit].dimension.power(t.exponent), let m = d.multiplied(by: p) else { return nil }
+            d = m
+        }
+        return d
+    }
+
+    /// The display of a product or quotient: terms of one unit merge, and a unit divided by another of the same
+    /// dimension cancels (`GiB / (KiB/token)` prints in tokens). Nil when no sensible display remains.
+    func combine(_ a: DisplayUnit?, _ b: DisplayUnit?, sign: Rational) -> DisplayUnit? {
+        guard let b else { return a.map { DisplayUnit(terms: $0.terms) } }
+        var terms = a?.terms ?? []
+        for t in b.terms {
+            guard let e = t.exponent * sign else { return nil }
+            if let k = terms.firstIndex(where: { $0.unit == t.unit }) {
+                guard let s = terms[k].exponent + e else { return nil }
+                terms[k].exponent = s
+            } else {
+                terms.append(DisplayUnit.Term(unit: t.unit, exponent: e))
+            }
+        }
+        terms.removeAll { $0.exponent.isZero }
+        // Cancel a unit against another of the same dimension with the opposite sign.
+        var i = 0
+        while i < terms.count {
+            var cancelled = false
+            for j in terms.indices where j != i && (terms[i].exponent > .zero) != (terms[j].exponent > .zero)
+                && units[terms[i].unit].dimension == units[terms[j].unit].dimension {
+                let m = min(abs(terms[i].exponent.doubleValue), abs(terms[j].exponent.doubleValue))
+                guard let r = Rational(approximating: m) else { continue }
+                let si = terms[i].exponent > .zero ? -r : r
+                guard let ei = terms[i].exponent + si, let ej = terms[j].exponent + (-si) else { continue }
+                terms[i].exponent = ei
+                terms[j].exponent = ej
+                cancelled = true
+                break
+            }
+            if cancelled { terms.removeAll { $0.exponent.isZero }; i = 0 } else { i += 1 }
+        }
+        return terms.isEmpty ? nil : DisplayUnit(terms: terms)
+    }
+
+    func power(_ d: DisplayUnit?, _ p: Rational) -> DisplayUnit? {
+        guard let d else { return nil }
+        var terms: [DisplayUnit.Term] = []
+        for t in d.terms {
+            guard let e = t.exponent * p else { return nil }
+            if !e.isZero { terms.append(DisplayUnit.Term(unit: t.unit, exponent: e)) }
+        }
+        return terms.isEmpty ? nil : DisplayUnit(terms: terms)
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import KVLang
+
+/// `kvcalc eval [--json] EXPR`: evaluates an expression with the stdlib loaded and prints its value.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate an expression and print its value.",
+        discussion: """
+            Examples:
+              kvcalc eval '64 GiB / (160 KiB/token)'
+              kvcalc eval --json '2 GiB'      # {"value":2147483648,"unit":"B"}
+            """
+    )
+
+    @Flag(help: "Print the value as JSON: a quantity is {\"value\": V, \"unit\": \"U\"} in base units.")
+    var json = false
+
+    @Argument(parsing: .allUnrecognized, help: "The expression (quote it for the shell).")
+    var expression: [String] = []
+
+    func validate() throws {
+        if expression.isEmpty { throw ValidationError("Missing the expression to evaluate.") }
+    }
+
+    func run() throws {
+        let session = try ProgramRunner.makeSession()
+        let source = SourceFile(name: "<eval>", text: expression.joined(separator: " "))
+        try ProgramRunner(session: session, json: json).run(source)
+    }
+}

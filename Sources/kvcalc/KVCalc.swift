@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import KVLang
+
+/// The `kvcalc` command: wires the command line to the language. Exit codes: 0 success, 1 an error in the user's
+/// program (message on stderr), 2 bad usage.
+@main
+struct KVCalc: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "kvcalc",
+        abstract: "A calculator language for LLM-inference memory and KV-cache arithmetic.",
+        version: version,
+        subcommands: [ScriptCommand.self, EvalCommand.self],
+        defaultSubcommand: ScriptCommand.self
+    )
+
+    /// Parses the command line and runs it, mapping outcomes to the exit codes above.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch is ProgramFailed {
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            Terminal.writeError(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+    }
+}

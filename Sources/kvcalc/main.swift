@@ -1,2 +1,0 @@
-import KVStdlib
-print(KVStdlib.units)
