@@ -19,15 +19,18 @@ public final class Session {
     /// failing one keep their effect; the failing one has none.
     @discardableResult
     public func run(_ file: SourceFile) throws(Diagnostic) -> [Value] {
-        var values: [Value] = []
+        nonisolated(unsafe) var values: [Value] = []
         try run(file) { values.append($0) }
         return values
     }
 
     /// Runs a source, handing each top-level expression's value to `output` as soon as it is computed.
-    public func run(_ file: SourceFile, output: (Value) -> Void) throws(Diagnostic) {
-        let program = try Parser.parse(file)
-        try interpreter.run(program) { value, _ in output(value) }
+    public func run(_ file: SourceFile, output: @escaping (Value) -> Void) throws(Diagnostic) {
+        let interpreter = self.interpreter
+        try BigStack.run { () throws(Diagnostic) in
+            let program = try Parser.parse(file)
+            try interpreter.run(program) { value, _ in output(value) }
+        }
     }
 
     /// Runs a whole source as one transaction: on error nothing it did remains (the REPL's rule for an entry).

@@ -1,6 +1,12 @@
 /// Expression evaluation.
 extension Interpreter {
     func eval(_ e: Expr, _ scope: Scope?) throws(Diagnostic) -> Value {
+        evalDepth += 1
+        defer { evalDepth -= 1 }
+        if evalDepth > Interpreter.maxEvalDepth {
+            throw Diagnostic(.limit, "expression nested too deeply to evaluate", at: e.span,
+                             hint: "split it with `let` bindings")
+        }
         switch e.kind {
         case .number(let v):
             return .quantity(Quantity(v))

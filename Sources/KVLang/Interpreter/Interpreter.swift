@@ -13,6 +13,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Native implementations, bound to a name when the stdlib declares `native fn name(…)`.
     var natives: [String: NativeFunction] = [:]
     var callDepth = 0
+    var evalDepth = 0
+    /// Long left-leaning chains (`a + b + c …`) nest in the tree; past this depth evaluation stops cleanly.
+    public static let maxEvalDepth = 20_000
     /// Set from another thread (Ctrl-C) to stop a long evaluation at the next call.
     public nonisolated(unsafe) var interruptRequested = false
 
@@ -45,6 +48,7 @@ public final class Interpreter: @unchecked Sendable {
             } catch {
                 restore(before)
                 callDepth = 0
+                evalDepth = 0
                 throw error
             }
         }
