@@ -4,7 +4,9 @@ enum Suggestions {
         let maxDistance = max(1, name.count / 3)
         var scored: [(Int, String)] = []
         for c in candidates where c != name {
-            // Case-only differences (gib → GiB) are the most likely slip.
+            // Case-only differences (gib → GiB) are the most likely slip; for very short names any other
+            // one-letter name would be "close", which helps nobody.
+            if c.lowercased() != name.lowercased(), name.count < 3 { continue }
             let d = c.lowercased() == name.lowercased() ? 0 : distance(name, c, cap: maxDistance)
             if d <= maxDistance { scored.append((d, c)) }
         }

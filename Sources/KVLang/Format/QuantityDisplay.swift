@@ -41,6 +41,11 @@ extension UnitTable {
 
     /// Moves the leading unit along its prefix ladder so the number is at least 1 and below the next rung.
     private func rescaled(_ value: Double, _ terms: [DisplayUnit.Term]) -> [DisplayUnit.Term] {
+        // Rates read best per unprefixed unit: 1600 token/s, not 1.6 token/ms.
+        var terms = terms
+        for k in terms.indices where terms[k].exponent < .zero {
+            if let root = units[terms[k].unit].prefixOf { terms[k] = DisplayUnit.Term(unit: root, exponent: terms[k].exponent) }
+        }
         guard value != 0, let k = terms.firstIndex(where: { $0.exponent == .one }) else { return terms }
         let u = terms[k].unit
         let root = units[u].prefixOf ?? u

@@ -400,6 +400,9 @@ public struct Parser {
         case .punct(.lparen):
             pos += 1
             let inner = try expression()
+            if kind == .eof || (kind == .newline && peekKind(1) == .eof) {
+                throw Diagnostic(.syntax, "`(` is never closed", at: t.span, hint: "add the missing `)`")
+            }
             _ = try expect(.rparen, "to close `(`")
             return Expr(inner.kind, t.span.to(previous.span))
         case .punct(.lbracket):
