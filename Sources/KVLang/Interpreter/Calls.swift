@@ -47,6 +47,10 @@ extension Interpreter {
             interruptRequested = false
             throw Diagnostic(.limit, "interrupted", at: callSpan)
         }
+        if let budget = callBudget {
+            guard budget > 0 else { throw Diagnostic(.limit, "call budget exhausted", at: callSpan) }
+            callBudget = budget - 1
+        }
         callDepth += 1
         defer { callDepth -= 1 }
         guard callDepth <= Interpreter.maxCallDepth else {

@@ -4,7 +4,7 @@ public final class Interpreter: @unchecked Sendable {
     /// Deeper recursion than this is an error, not a stack overflow.
     public static let maxCallDepth = 200
     /// Ranges longer than this are refused rather than exhausting memory.
-    public static let maxListLength = 10_000_000
+    public static let maxListLength = 1 << 21
 
     public internal(set) var units = UnitTable()
     public internal(set) var globals: [String: Value] = [:]
@@ -13,6 +13,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Native implementations, bound to a name when the stdlib declares `native fn name(…)`.
     var natives: [String: NativeFunction] = [:]
     var callDepth = 0
+    /// When set, the number of calls left before evaluation stops (tests of generated programs set it, so an
+    /// exponential recursion ends quickly).
+    public var callBudget: Int?
     var evalDepth = 0
     /// Long left-leaning chains (`a + b + c …`) nest in the tree; past this depth evaluation stops cleanly.
     public static let maxEvalDepth = 20_000
