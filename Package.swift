@@ -34,5 +34,7 @@ let package = Package(
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang"]),
+        // End-to-end: runs the built kvcalc binary as a user would.
+        .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
     ]
 )

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Language benchmarks (figures, not pass/fail). Run: python3 Benchmarks/lang/run.py
+
+1. One-shot process time: `kvcalc eval` against qalc and GNU units doing the same conversion (80 GB to GiB).
+2. Throughput: a user function evaluated 10^6 times in kvcalc against the same arithmetic in a CPython loop,
+   whole process each, with kvcalc's start-up measured on its own so it can be taken out.
+Prints medians of N runs and ratios against the baselines, all measured in this one run.
+"""
+import os, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KVCALC = os.path.join(ROOT, ".build", "release", "kvcalc")
+RUNS = int(os.environ.get("RUNS", "21"))
+
+
+def ensure_tools():
+    missing = [pkg for tool, pkg in (("qalc", "qalc"), ("units", "units")) if shutil.which(tool) is None]
+    if missing:
+        print(f"installing {' '.join(missing)} (Debian packages) ...", file=sys.stderr)
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq"] + missing, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "kvcalc", "--package-path", ROOT], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def median_time(cmd, runs=RUNS, stdin=None):
+    times = []
+    out = None
+    for _ in range(runs):
+        t = time.perf_counter()
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, input=stdin, text=True)
+        times.append(time.perf_counter() - t)
+        if r.returncode != 0:
+            sys.exit(f"{cmd} failed: {r.stderr}")
+        out = r.stdout.strip()
+    return statistics.median(times), out
+
+
+def main():
+    ensure_tools()
+    print(f"== one-shot conversion, whole process, median of {RUNS} runs")
+    cases = [
+        ("kvcalc", [KVCALC, "eval", "80 GB -> GiB"]),
+        ("qalc", ["qalc", "-t", "80 GB to GiB"]),
+        ("units", ["units", "-t", "80 GB", "GiB"]),
+    ]
+    results = {}
+    for name, cmd in cases:
+        t, out = median_time(cmd)
+        results[name] = t
+        print(f"  {name:8s} {t * 1000:8.2f} ms   -> {out}")
+    print(f"  kvcalc / qalc  = {results['kvcalc'] / results['qalc']:.3f}  (target <= 0.167)")
+    print(f"  kvcalc / units = {results['kvcalc'] / results['units']:.3f}")
+
+    n = 1_000_000
+    runs = max(5, RUNS // 4)
+    print(f"\n== a user function evaluated {n:,} times, whole process, median of {runs} runs")
+    with tempfile.TemporaryDirectory() as d:
+        kv_plain = os.path.join(d, "plain.kv")
+        kv_units = os.path.join(d, "units.kv")
+        kv_empty = os.path.join(d, "empty.kv")
+        py_plain = os.path.join(d, "plain.py")
+        py_units = os.path.join(d, "units.py")
+        open(kv_plain, "w").write(f"fn f(x) = 2 * x + 1\nsum(map(1..{n}, f))\n")
+        open(kv_units, "w").write(f"fn kv(n) = 2 * 80 * 8 * 128 * 2 B * n\nsum(map(1..{n}, kv)) -> TiB\n")
+        open(kv_empty, "w").write("1\n")
+        open(py_plain, "w").write(f"def f(x):\n    return 2 * x + 1\nprint(sum(f(x) for x in range(1, {n} + 1)))\n")
+        open(py_units, "w").write(
+            f"def kv(n):\n    return 2 * 80 * 8 * 128 * 2.0 * n\nprint(sum(kv(x) for x in range(1, {n} + 1)) / 2**40)\n")
+        start, _ = median_time([KVCALC, kv_empty], runs)
+        print(f"  kvcalc start-up (stdlib loaded)  {start * 1000:8.2f} ms")
+        for label, kv, py in (("2*x+1", kv_plain, py_plain), ("kv bytes with units", kv_units, py_units)):
+            tk, ok = median_time([KVCALC, kv], runs)
+            tp, op = median_time([sys.executable, py], runs)
+            print(f"  {label:22s} kvcalc {tk * 1000:8.1f} ms ({ok})   CPython {tp * 1000:8.1f} ms ({op})")
+            print(f"  {'':22s} CPython / kvcalc = {tp / tk:.2f}x  (target >= 1)")
+
+
+if __name__ == "__main__":
+    main()
