@@ -26,6 +26,17 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(Eval.text("fn f(x = y) = x\nlet y = 5\nf()"), "5")
     }
 
+    func testDefaultsMayUseEarlierParametersOnly() {
+        XCTAssertEqual(Eval.text("fn f(a, b = a * 2) = a + b\nf(3)"), "9")
+        XCTAssertEqual(Eval.error("fn f(a = b, b = 1) = a")?.message, "the default refers to `b`, which is not bound yet")
+    }
+
+    func testClosuresCaptureThroughSeveralLevels() {
+        let program = "fn outer(a) = fn(b) = fn(c) = a * 100 + b * 10 + c\nlet g = outer(1)(2)\n[g(3), g(4)]"
+        XCTAssertEqual(Eval.text(program), "[123, 124]")
+        XCTAssertEqual(Eval.text("fn scale(k) = map([1, 2], fn(x) = x * k)\nscale(3 GiB)"), "[3 GiB, 6 GiB]")
+    }
+
     func testParametersShadowUnits() {
         XCTAssertEqual(Eval.text("fn f(s) = s * 2\nf(3)"), "6")
         XCTAssertEqual(Eval.error("let s = 3")?.message, "`s` is already a unit (Time)")

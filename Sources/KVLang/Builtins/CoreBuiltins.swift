@@ -79,14 +79,14 @@ enum CoreBuiltins {
             let items = try c.list(0), f = try c.function(1)
             var out: [Value] = []
             out.reserveCapacity(items.count)
-            for item in items { out.append(try c.call(f, [item], at: 1)) }
+            for item in items { out.append(try c.call(f, item, at: 1)) }
             return .list(out)
         }
         interp.registerNative("filter") { c throws(Diagnostic) in
             let items = try c.list(0), f = try c.function(1)
             var out: [Value] = []
             for item in items {
-                guard case .bool(let keep) = try c.call(f, [item], at: 1) else {
+                guard case .bool(let keep) = try c.call(f, item, at: 1) else {
                     throw c.error("the filter function must return true or false", at: 1, kind: .type)
                 }
                 if keep { out.append(item) }

@@ -18,9 +18,10 @@ extension Interpreter {
 
     func binary(_ op: BinaryOp, _ a: Value, _ b: Value, op opSpan: Span, left: Span, right: Span)
         throws(Diagnostic) -> Value {
-        switch (a, b) {
-        case (.quantity(let x), .quantity(let y)):
+        if case .quantity(let x) = a, case .quantity(let y) = b {
             return try arithmetic(op, x, y, op: opSpan, left: left, right: right)
+        }
+        switch (a, b) {
         case (.string(let x), .string(let y)) where op == .add:
             return .string(x + y)
         case (.list(let x), .list(let y)) where op == .add:

@@ -83,4 +83,8 @@ public struct CallContext {
     public func call(_ f: Function, _ args: [Value], at i: Int) throws(Diagnostic) -> Value {
         try interpreter.call(f, positional: args, callSpan: spans[i])
     }
+
+    public func call(_ f: Function, _ arg: Value, at i: Int) throws(Diagnostic) -> Value {
+        try interpreter.call(f, arg, callSpan: spans[i])
+    }
 }

@@ -1,14 +1,28 @@
-/// Calling functions: binding positional and named arguments to parameters, defaults, and the call-depth limit.
+/// Calling functions: binding positional and named arguments to parameters, defaults, frames and the limits.
+///
+/// A call pushes a frame onto `stack`: the parameters, then the closure's captured values. Names in the body were
+/// resolved to those slots, so a lookup is `stack[frameBase + slot]`.
 extension Interpreter {
-    func call(_ f: Function, arguments: [CallArgument], values: [Value], callSpan: Span) throws(Diagnostic) -> Value {
-        var bound = [Value?](repeating: nil, count: f.parameters.count)
+    /// A call from source: arguments are evaluated straight onto the stack when they are all positional.
+    func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span) throws(Diagnostic) -> Value {
+        let base = stack.count
+        defer { if stack.count > base { stack.removeLast(stack.count - base) } }
+        if arguments.allSatisfy({ $0.label == nil }), arguments.count <= f.parameters.count {
+            for a in arguments { stack.append(try eval(a.value)) }
+            return try enter(f, base: base, provided: arguments.count, bound: nil, arguments: arguments,
+                             callSpan: callSpan)
+        }
+        var values: [Value] = []
+        for a in arguments { values.append(try eval(a.value)) }
+        var bound = [Bool](repeating: false, count: f.parameters.count)
+        var slots = [Value](repeating: .bool(false), count: f.parameters.count)
         var spans = [Span](repeating: callSpan, count: f.parameters.count)
         for (k, arg) in arguments.enumerated() {
             let slot: Int
             if let label = arg.label {
-                guard let i = f.parameters.firstIndex(where: { $0.name == label }) else {
+                guard let i = f.parameterNames.firstIndex(of: label) else {
                     throw Diagnostic(.argument, "\(f.name) has no parameter `\(label)`", at: arg.labelSpan ?? callSpan,
-                                     hint: Suggestions.hint(for: label, in: f.parameters.map(\.name))
+                                     hint: Suggestions.hint(for: label, in: f.parameterNames)
                                          ?? "its signature: \(f.signature)")
                 }
                 slot = i
@@ -20,14 +34,16 @@ extension Interpreter {
                 }
                 slot = k
             }
-            guard bound[slot] == nil else {
+            guard !bound[slot] else {
                 throw Diagnostic(.argument, "argument `\(f.parameters[slot].name)` is given twice",
                                  at: arg.labelSpan ?? arg.value.span)
             }
-            bound[slot] = values[k]
+            bound[slot] = true
+            slots[slot] = values[k]
             spans[slot] = arg.value.span
         }
-        return try invoke(f, bound: bound, spans: spans, callSpan: callSpan)
+        stack.append(contentsOf: slots)
+        return try enter(f, base: base, provided: 0, bound: (bound, spans), arguments: nil, callSpan: callSpan)
     }
 
     /// Calls a function value with positional arguments (from builtins such as `map`).
@@ -36,13 +52,28 @@ extension Interpreter {
             throw Diagnostic(.argument, "\(f.name) takes \(f.parameters.count) arguments, but got \(positional.count)",
                              at: callSpan, hint: "its signature: \(f.signature)")
         }
-        var bound = [Value?](repeating: nil, count: f.parameters.count)
-        for (i, v) in positional.enumerated() { bound[i] = v }
-        return try invoke(f, bound: bound, spans: [Span](repeating: callSpan, count: f.parameters.count),
-                          callSpan: callSpan)
+        let base = stack.count
+        defer { if stack.count > base { stack.removeLast(stack.count - base) } }
+        stack.append(contentsOf: positional)
+        return try enter(f, base: base, provided: positional.count, bound: nil, arguments: nil, callSpan: callSpan)
     }
 
-    private func invoke(_ f: Function, bound: [Value?], spans: [Span], callSpan: Span) throws(Diagnostic) -> Value {
+    /// Calls a function value with one argument, without building an array.
+    public func call(_ f: Function, _ argument: Value, callSpan: Span) throws(Diagnostic) -> Value {
+        guard !f.parameters.isEmpty else {
+            throw Diagnostic(.argument, "\(f.name) takes no arguments, but got 1", at: callSpan,
+                             hint: "its signature: \(f.signature)")
+        }
+        let base = stack.count
+        defer { if stack.count > base { stack.removeLast(stack.count - base) } }
+        stack.append(argument)
+        return try enter(f, base: base, provided: 1, bound: nil, arguments: nil, callSpan: callSpan)
+    }
+
+    /// Completes the frame that starts at `base` (parameters `0..<provided` already pushed, or all of them with
+    /// `bound` marking which were given), evaluates defaults in it, and runs the body.
+    private func enter(_ f: Function, base: Int, provided: Int, bound: ([Bool], [Span])?, arguments: [CallArgument]?,
+                       callSpan: Span) throws(Diagnostic) -> Value {
         if interruptRequested {
             interruptRequested = false
             throw Diagnostic(.limit, "interrupted", at: callSpan)
@@ -51,31 +82,37 @@ extension Interpreter {
             guard budget > 0 else { throw Diagnostic(.limit, "call budget exhausted", at: callSpan) }
             callBudget = budget - 1
         }
-        callDepth += 1
-        defer { callDepth -= 1 }
-        guard callDepth <= Interpreter.maxCallDepth else {
+        guard callDepth < Interpreter.maxCallDepth else {
             throw Diagnostic(.limit, "calls nested deeper than \(Interpreter.maxCallDepth) (runaway recursion?)",
                              at: callSpan, hint: "check that the recursion in `\(f.name)` reaches its base case")
         }
-        var args: [Value] = []
-        args.reserveCapacity(bound.count)
-        for (i, p) in f.parameters.enumerated() {
-            if let v = bound[i] {
-                args.append(v)
-            } else if let d = p.defaultValue {
-                args.append(try eval(d, f.defaultScope))
-            } else {
-                throw Diagnostic(.argument, "missing argument `\(p.name)` of \(f.name)", at: callSpan,
+        callDepth += 1
+        let savedBase = frameBase
+        defer {
+            callDepth -= 1
+            frameBase = savedBase
+        }
+        let count = f.parameters.count
+        if bound == nil, provided < count {
+            stack.append(contentsOf: repeatElement(Value.bool(false), count: count - provided))
+        }
+        if !f.captured.isEmpty { stack.append(contentsOf: f.captured) }
+        frameBase = base
+        for i in 0..<count where bound.map({ !$0.0[i] }) ?? (i >= provided) {
+            guard let d = f.parameters[i].defaultValue else {
+                throw Diagnostic(.argument, "missing argument `\(f.parameters[i].name)` of \(f.name)", at: callSpan,
                                  hint: "its signature: \(f.signature)")
             }
+            stack[base + i] = try eval(d)
         }
         switch f.body {
-        case .user(let body, let closure):
-            let scope = Scope(names: f.parameters.map(\.name), values: args, parent: closure)
-            return try eval(body, scope)
+        case .user(let body):
+            return try eval(body)
         case .native(let native):
-            var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameters.map(\.name),
-                                      arguments: args, spans: spans, callSpan: callSpan)
+            var spans = bound?.1 ?? [Span](repeating: callSpan, count: count)
+            if let arguments { for (i, a) in arguments.enumerated() where i < count { spans[i] = a.value.span } }
+            var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
+                                      arguments: Array(stack[base..<(base + count)]), spans: spans, callSpan: callSpan)
             return try native(&context)
         }
     }

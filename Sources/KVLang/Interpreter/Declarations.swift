@@ -58,7 +58,7 @@ extension Interpreter {
             dimension = d
             definition = "base unit of \(name)"
         case .derived(let e):
-            guard case .quantity(let q) = try eval(e, nil) else {
+            guard case .quantity(let q) = try eval(e) else {
                 throw Diagnostic(.type, "a unit is defined by a quantity", at: e.span)
             }
             guard q.value > 0 else { throw Diagnostic(.numeric, "a unit must be positive", at: e.span) }

@@ -1,6 +1,6 @@
 /// Expression evaluation.
 extension Interpreter {
-    func eval(_ e: Expr, _ scope: Scope?) throws(Diagnostic) -> Value {
+    func eval(_ e: Expr) throws(Diagnostic) -> Value {
         evalDepth += 1
         defer { evalDepth -= 1 }
         if evalDepth > Interpreter.maxEvalDepth {
@@ -15,39 +15,37 @@ extension Interpreter {
         case .bool(let b):
             return .bool(b)
         case .name(let name):
-            return try lookup(name, at: e.span, scope)
+            if e.slot >= 0 { return stack[frameBase + Int(e.slot)] }
+            return try lookup(name, at: e.span)
         case .unary(let op, let operand):
-            return try unary(op, try eval(operand, scope), at: e.span)
+            return try unary(op, try eval(operand), at: e.span)
         case .binary(.and, let l, let r, let op):
-            guard try condition(l, scope, op: op, "and") else { return .bool(false) }
-            return .bool(try condition(r, scope, op: op, "and"))
+            guard try condition(l, op: op, "and") else { return .bool(false) }
+            return .bool(try condition(r, op: op, "and"))
         case .binary(.or, let l, let r, let op):
-            if try condition(l, scope, op: op, "or") { return .bool(true) }
-            return .bool(try condition(r, scope, op: op, "or"))
+            if try condition(l, op: op, "or") { return .bool(true) }
+            return .bool(try condition(r, op: op, "or"))
         case .binary(let op, let l, let r, let opSpan):
-            let a = try eval(l, scope), b = try eval(r, scope)
+            let a = try eval(l), b = try eval(r)
             return try binary(op, a, b, op: opSpan, left: l.span, right: r.span)
         case .juxtaposition(let l, let r):
-            let a = try eval(l, scope), b = try evalUnit(r, scope)
+            let a = try eval(l), b = try evalUnit(r)
             return try binary(.mul, a, b, op: r.span, left: l.span, right: r.span)
         case .call(let calleeExpr, let arguments):
-            let callee = try eval(calleeExpr, scope)
+            let callee = try eval(calleeExpr)
             guard case .function(let f) = callee else {
                 throw Diagnostic(.type, "\(callee.typeName) cannot be called", at: calleeExpr.span,
                                  hint: calleeExpr.span.text.isEmpty ? nil
                                      : "to multiply, write `\(calleeExpr.span.text) * (…)`")
             }
-            var values: [Value] = []
-            values.reserveCapacity(arguments.count)
-            for a in arguments { values.append(try eval(a.value, scope)) }
-            return try call(f, arguments: arguments, values: values, callSpan: e.span)
+            return try evalCall(f, arguments: arguments, callSpan: e.span)
         case .field(let base, let name, let nameSpan):
-            return try field(try eval(base, scope), name, at: nameSpan, base: base.span)
+            return try field(try eval(base), name, at: nameSpan, base: base.span)
         case .index(let base, let indexExpr):
-            return try index(try eval(base, scope), try eval(indexExpr, scope), at: indexExpr.span)
+            return try index(try eval(base), try eval(indexExpr), at: indexExpr.span)
         case .with(let base, let fields):
-            guard case .record(var record) = try eval(base, scope) else {
-                throw Diagnostic(.type, "`with` updates a record, not \(try eval(base, scope).typeName)", at: base.span)
+            guard case .record(var record) = try eval(base) else {
+                throw Diagnostic(.type, "`with` updates a record, not \(try eval(base).typeName)", at: base.span)
             }
             for f in fields {
                 guard record[f.name] != nil else {
@@ -55,66 +53,65 @@ extension Interpreter {
                                      hint: Suggestions.hint(for: f.name, in: record.keys)
                                          ?? "its fields: \(record.keys.joined(separator: ", "))")
                 }
-                record[f.name] = try eval(f.value, scope)
+                record[f.name] = try eval(f.value)
             }
             return .record(record)
         case .record(let fields):
             var record = Record()
-            for f in fields { record[f.name] = try eval(f.value, scope) }
+            for f in fields { record[f.name] = try eval(f.value) }
             return .record(record)
         case .list(let items):
             var values: [Value] = []
             values.reserveCapacity(items.count)
-            for item in items { values.append(try eval(item, scope)) }
+            for item in items { values.append(try eval(item)) }
             return .list(values)
         case .range(let lo, let hi, let op):
-            return try range(try eval(lo, scope), try eval(hi, scope), op: op, lo: lo.span, hi: hi.span)
+            return try range(try eval(lo), try eval(hi), op: op, lo: lo.span, hi: hi.span)
         case .ifThen(let c, let yes, let no):
-            return try condition(c, scope, op: c.span, "if") ? try eval(yes, scope) : try eval(no, scope)
+            return try condition(c, op: c.span, "if") ? try eval(yes) : try eval(no)
         case .convert(let valueExpr, let targetExpr, let op):
-            let value = try eval(valueExpr, scope)
-            let target = try evalUnit(targetExpr, scope)
+            let value = try eval(valueExpr)
+            let target = try evalUnit(targetExpr)
             return try convert(value, to: target, op: op, value: valueExpr.span, target: targetExpr.span)
         case .lambda(let decl):
-            return .function(try makeFunction(decl, scope: scope))
+            return .function(try makeFunction(decl))
         }
     }
 
     /// Where a unit is expected (after a number, after `->`), a unit's name means the unit even when a function
     /// shares it: `5 min` is minutes, `min(a, b)` the function.
-    func evalUnit(_ e: Expr, _ scope: Scope?) throws(Diagnostic) -> Value {
+    func evalUnit(_ e: Expr) throws(Diagnostic) -> Value {
         switch e.kind {
         case .name(let name):
-            if scope?.lookup(name) == nil, let u = units.unit(named: name) {
+            if e.slot < 0, let u = units.unit(named: name) {
                 let unit = units.units[u]
                 return .quantity(Quantity(unit.factor, unit.dimension, display: .unit(u)))
             }
-            return try eval(e, scope)
+            return try eval(e)
         case .binary(let op, let l, let r, let opSpan) where op == .mul || op == .div || op == .pow:
-            let a = try evalUnit(l, scope)
-            let b = op == .pow ? try eval(r, scope) : try evalUnit(r, scope)
+            let a = try evalUnit(l)
+            let b = op == .pow ? try eval(r) : try evalUnit(r)
             return try binary(op, a, b, op: opSpan, left: l.span, right: r.span)
         case .juxtaposition(let l, let r):
-            return try binary(.mul, try evalUnit(l, scope), try evalUnit(r, scope), op: r.span, left: l.span,
+            return try binary(.mul, try evalUnit(l), try evalUnit(r), op: r.span, left: l.span,
                               right: r.span)
         default:
-            return try eval(e, scope)
+            return try eval(e)
         }
     }
 
-    func lookup(_ name: String, at span: Span, _ scope: Scope?) throws(Diagnostic) -> Value {
-        if let scope, let v = scope.lookup(name) { return v }
+    func lookup(_ name: String, at span: Span) throws(Diagnostic) -> Value {
         if let v = globals[name] { return v }
         if let u = units.unit(named: name) {
             let unit = units.units[u]
             return .quantity(Quantity(unit.factor, unit.dimension, display: .unit(u)))
         }
         throw Diagnostic(.name, "unknown name `\(name)`", at: span,
-                         hint: Suggestions.hint(for: name, in: knownNames(in: scope)))
+                         hint: Suggestions.hint(for: name, in: knownNames()))
     }
 
-    private func condition(_ e: Expr, _ scope: Scope?, op: Span, _ keyword: String) throws(Diagnostic) -> Bool {
-        let v = try eval(e, scope)
+    private func condition(_ e: Expr, op: Span, _ keyword: String) throws(Diagnostic) -> Bool {
+        let v = try eval(e)
         guard case .bool(let b) = v else {
             throw Diagnostic(.type, "`\(keyword)` needs true or false, not \(v.typeName)", at: e.span,
                              hint: "compare it, e.g. `x > 0`")

@@ -13,6 +13,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Native implementations, bound to a name when the stdlib declares `native fn name(…)`.
     var natives: [String: NativeFunction] = [:]
     var callDepth = 0
+    /// Call frames: each call's parameters and captured values; names resolve to `stack[frameBase + slot]`.
+    var stack: [Value] = []
+    var frameBase = 0
     /// When set, the number of calls left before evaluation stops (tests of generated programs set it, so an
     /// exponential recursion ends quickly).
     public var callBudget: Int?
@@ -52,6 +55,8 @@ public final class Interpreter: @unchecked Sendable {
                 restore(before)
                 callDepth = 0
                 evalDepth = 0
+                stack.removeAll(keepingCapacity: true)
+                frameBase = 0
                 throw error
             }
         }
@@ -62,17 +67,17 @@ public final class Interpreter: @unchecked Sendable {
         interruptRequested = false
         switch statement {
         case .expression(let e):
-            return try eval(e, nil)
+            return try eval(e)
         case .binding(let name, let nameSpan, let valueExpr, let doc, _):
             try checkBindable(name, at: nameSpan)
-            let value = try eval(valueExpr, nil)
+            let value = try eval(valueExpr)
             globals[name] = value
             if let doc { docs[name] = doc }
             return nil
         case .function(let decl):
             // A native may share a unit's name (`min`): calls find the function, `5 min` the unit.
             if decl.body != nil { try checkBindable(decl.name, at: decl.nameSpan) }
-            globals[decl.name] = .function(try makeFunction(decl, scope: nil))
+            globals[decl.name] = .function(try makeFunction(decl))
             return nil
         case .dimension(let name, let nameSpan, let definition, _, _):
             try declareDimension(name, at: nameSpan, definition: definition)
@@ -94,26 +99,27 @@ public final class Interpreter: @unchecked Sendable {
         }
     }
 
-    func makeFunction(_ decl: FunctionDecl, scope: Scope?) throws(Diagnostic) -> Function {
+    /// A function value for a declaration: resolves its names (once) and captures the values it uses from the
+    /// frame it is created in.
+    func makeFunction(_ decl: FunctionDecl) throws(Diagnostic) -> Function {
+        try Resolver.resolve(decl)
         let parameters = decl.parameters.map { Function.Parameter(name: $0.name, defaultValue: $0.defaultValue) }
         let body: Function.Body
         if let expr = decl.body {
-            body = .user(expr, scope)
+            body = .user(expr)
         } else {
             guard let native = natives[decl.name] else {
                 throw Diagnostic(.name, "no native implementation of `\(decl.name)`", at: decl.nameSpan)
             }
             body = .native(native)
         }
+        let captured = decl.captures.map { stack[frameBase + Int($0.outerSlot)] }
         return Function(name: decl.name, parameters: parameters, body: body, doc: decl.doc, decl: decl,
-                        defaultScope: scope)
+                        captured: captured)
     }
 
     /// Every name a program can refer to, for suggestions and completion.
-    public func knownNames(in scope: Scope? = nil) -> [String] {
-        var names = Array(globals.keys) + Array(units.unitNames)
-        var s = scope
-        while let sc = s { names += sc.names; s = sc.parent }
-        return names
+    public func knownNames() -> [String] {
+        Array(globals.keys) + Array(units.unitNames)
     }
 }

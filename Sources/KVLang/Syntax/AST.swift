@@ -23,6 +23,9 @@ public final class Expr: @unchecked Sendable {
 
     public let kind: Kind
     public let span: Span
+    /// For a `.name` inside a function: its slot in the call frame (parameters, then captured variables), set by
+    /// the resolver; -1 for globals and units.
+    var slot: Int32 = -1
 
     init(_ kind: Kind, _ span: Span) {
         self.kind = kind
@@ -64,6 +67,10 @@ public final class FunctionDecl: @unchecked Sendable {
     public let body: Expr?
     public let doc: String?
     public let span: Span
+    /// Filled once by the resolver: the variables this function captures from the enclosing function's frame
+    /// (by name, and their slot there), stored in its own frame after the parameters.
+    var resolved = false
+    var captures: [(name: String, outerSlot: Int32)] = []
 
     init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, doc: String?, span: Span) {
         self.name = name

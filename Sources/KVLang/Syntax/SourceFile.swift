@@ -1,5 +1,10 @@
+import Foundation
+
 /// A program's text with its name, and the byte offsets where its lines start, so spans map to line:col.
+/// Every source is registered under a small id, so spans stay plain values (no reference counting on the
+/// interpreter's hot path).
 public final class SourceFile: Sendable {
+    public let id: Int32
     public let name: String
     public let text: String
     let bytes: [UInt8]
@@ -16,6 +21,8 @@ public final class SourceFile: Sendable {
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
         self.lineStarts = starts
+        self.id = SourceRegistry.register()
+        SourceRegistry.store(self)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -47,27 +54,57 @@ public final class SourceFile: Sendable {
     }
 }
 
+/// Every source file by id. Append-only: spans may outlive the program that made them (REPL history, errors).
+enum SourceRegistry {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var files: [SourceFile?] = [nil]
+
+    static func register() -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        files.append(nil)
+        return Int32(files.count - 1)
+    }
+
+    static func store(_ file: SourceFile) {
+        lock.lock()
+        files[Int(file.id)] = file
+        lock.unlock()
+    }
+
+    static func file(_ id: Int32) -> SourceFile? {
+        guard id > 0 else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        return Int(id) < files.count ? files[Int(id)] : nil
+    }
+}
+
 /// A byte range in a source file. Every token, AST node and diagnostic carries one.
 public struct Span: Sendable, Equatable {
-    public let file: SourceFile?
+    public let fileID: Int32
     public let start: Int
     public let end: Int
 
     public init(file: SourceFile?, start: Int, end: Int) {
-        self.file = file
+        self.fileID = file?.id ?? 0
+        self.start = start
+        self.end = max(start, end)
+    }
+
+    private init(fileID: Int32, start: Int, end: Int) {
+        self.fileID = fileID
         self.start = start
         self.end = max(start, end)
     }
 
     public static let none = Span(file: nil, start: 0, end: 0)
 
+    public var file: SourceFile? { SourceRegistry.file(fileID) }
+
     /// The smallest span covering both.
     public func to(_ other: Span) -> Span {
-        Span(file: file ?? other.file, start: min(start, other.start), end: max(end, other.end))
-    }
-
-    public static func == (a: Span, b: Span) -> Bool {
-        a.file === b.file && a.start == b.start && a.end == b.end
+        Span(fileID: fileID != 0 ? fileID : other.fileID, start: min(start, other.start), end: max(end, other.end))
     }
 
     public var text: String { file?.slice(self) ?? "" }

@@ -1,43 +1,55 @@
+import Foundation
+
 /// A product of base dimensions with rational exponents, e.g. Information·Token⁻¹. Base dimensions are numbered
-/// in the order the stdlib declares them; the terms are kept sorted by that number, without zero exponents.
+/// in the order the stdlib declares them. A dimension is an interned id, so quantities are plain values that copy
+/// without reference counting and compare in one instruction; id 0 is dimensionless.
 public struct Dimension: Hashable, Sendable {
     public struct Term: Hashable, Sendable {
         public let base: Int
         public let exponent: Rational
     }
 
-    public let terms: [Term]
+    let id: Int32
 
-    public init(terms: [Term]) { self.terms = terms }
+    public init(terms: [Term]) { id = DimensionInterner.intern(terms) }
 
-    public static let none = Dimension(terms: [])
+    public static let none = Dimension(id: 0)
+
+    private init(id: Int32) { self.id = id }
 
     public static func base(_ index: Int) -> Dimension { Dimension(terms: [Term(base: index, exponent: .one)]) }
 
-    public var isDimensionless: Bool { terms.isEmpty }
+    /// The terms, sorted by base, without zero exponents.
+    public var terms: [Term] { DimensionInterner.terms(id) }
+
+    public var isDimensionless: Bool { id == 0 }
 
     /// The product of two dimensions; nil when an exponent overflows.
     public func multiplied(by other: Dimension, exponent sign: Rational = .one) -> Dimension? {
-        if other.terms.isEmpty { return self }
+        if other.id == 0 { return self }
+        if let cached = DimensionInterner.cachedProduct(id, other.id, sign) { return Dimension(id: cached) }
+        let a = terms, b = other.terms
         var out: [Term] = []
-        out.reserveCapacity(terms.count + other.terms.count)
+        out.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
-        while i < terms.count || j < other.terms.count {
-            if j == other.terms.count || (i < terms.count && terms[i].base < other.terms[j].base) {
-                out.append(terms[i]); i += 1
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].base < b[j].base) {
+                out.append(a[i]); i += 1
             } else {
-                guard let scaled = other.terms[j].exponent * sign else { return nil }
-                if i < terms.count && terms[i].base == other.terms[j].base {
-                    guard let sum = terms[i].exponent + scaled else { return nil }
-                    if !sum.isZero { out.append(Term(base: terms[i].base, exponent: sum)) }
+                guard let scaled = b[j].exponent * sign else { return nil }
+                if i < a.count && a[i].base == b[j].base {
+                    guard let sum = a[i].exponent + scaled else { return nil }
+                    if !sum.isZero { out.append(Term(base: a[i].base, exponent: sum)) }
                     i += 1
                 } else {
-                    out.append(Term(base: other.terms[j].base, exponent: scaled))
+                    out.append(Term(base: b[j].base, exponent: scaled))
                 }
                 j += 1
             }
         }
-        return Dimension(terms: out)
+        let result = Dimension(terms: out)
+        DimensionInterner.cacheProduct(id, other.id, sign, result.id)
+        return result
     }
 
     public func power(_ p: Rational) -> Dimension? {
@@ -48,5 +60,46 @@ public struct Dimension: Hashable, Sendable {
             out.append(Term(base: t.base, exponent: e))
         }
         return Dimension(terms: out)
+    }
+}
+
+/// The table behind `Dimension` ids, shared by all sessions (terms mean the same thing in each: base numbers are
+/// positions in the session's declaration order). Append-only.
+enum DimensionInterner {
+    private struct ProductKey: Hashable {
+        let a: Int32, b: Int32, sign: Rational
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var table: [[Dimension.Term]] = [[]]
+    nonisolated(unsafe) private static var index: [[Dimension.Term]: Int32] = [[]: 0]
+    nonisolated(unsafe) private static var products: [ProductKey: Int32] = [:]
+
+    static func intern(_ terms: [Dimension.Term]) -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let id = index[terms] { return id }
+        table.append(terms)
+        let id = Int32(table.count - 1)
+        index[terms] = id
+        return id
+    }
+
+    static func terms(_ id: Int32) -> [Dimension.Term] {
+        lock.lock()
+        defer { lock.unlock() }
+        return table[Int(id)]
+    }
+
+    static func cachedProduct(_ a: Int32, _ b: Int32, _ sign: Rational) -> Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return products[ProductKey(a: a, b: b, sign: sign)]
+    }
+
+    static func cacheProduct(_ a: Int32, _ b: Int32, _ sign: Rational, _ result: Int32) {
+        lock.lock()
+        products[ProductKey(a: a, b: b, sign: sign)] = result
+        lock.unlock()
     }
 }

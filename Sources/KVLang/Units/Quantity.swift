@@ -17,22 +17,47 @@ public struct Quantity: Sendable {
 }
 
 /// The units a quantity prints in: a product of declared units with exponents (`KiB/token` = KiB¹·token⁻¹).
-/// `pinned` marks the target of an explicit `->`, which printing must not rescale.
+/// `pinned` marks the target of an explicit `->`, which printing must not rescale. Interned, like `Dimension`,
+/// so a quantity is a plain value.
 public struct DisplayUnit: Sendable, Equatable {
-    public struct Term: Sendable, Equatable {
+    public struct Term: Sendable, Hashable {
         public let unit: Int
         public var exponent: Rational
     }
 
-    public var terms: [Term]
+    let id: Int32
     public var pinned = false
 
     public init(terms: [Term], pinned: Bool = false) {
-        self.terms = terms
+        self.id = DisplayInterner.intern(terms)
         self.pinned = pinned
     }
 
+    public var terms: [Term] { DisplayInterner.terms(id) }
+
     public static func unit(_ id: Int) -> DisplayUnit { DisplayUnit(terms: [Term(unit: id, exponent: .one)]) }
+}
+
+enum DisplayInterner {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var table: [[DisplayUnit.Term]] = []
+    nonisolated(unsafe) private static var index: [[DisplayUnit.Term]: Int32] = [:]
+
+    static func intern(_ terms: [DisplayUnit.Term]) -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let id = index[terms] { return id }
+        table.append(terms)
+        let id = Int32(table.count - 1)
+        index[terms] = id
+        return id
+    }
+
+    static func terms(_ id: Int32) -> [DisplayUnit.Term] {
+        lock.lock()
+        defer { lock.unlock() }
+        return table[Int(id)]
+    }
 }
 
 extension UnitTable {
@@ -55,7 +80,16 @@ extension UnitTable {
     /// The display of a product or quotient: terms of one unit merge, and a unit divided by another of the same
     /// dimension cancels (`GiB / (KiB/token)` prints in tokens). Nil when no sensible display remains.
     func combine(_ a: DisplayUnit?, _ b: DisplayUnit?, sign: Rational) -> DisplayUnit? {
-        guard let b else { return a.map { DisplayUnit(terms: $0.terms) } }
+        guard let b else {
+            var d = a
+            d?.pinned = false
+            return d
+        }
+        if a == nil, sign == .one {
+            var d = b
+            d.pinned = false
+            return d
+        }
         var terms = a?.terms ?? []
         for t in b.terms {
             guard let e = t.exponent * sign else { return nil }

@@ -1,4 +1,4 @@
-/// A callable value: a user function (a closure over the scope it was defined in) or a native builtin.
+/// A callable value: a user function (with the values it captured from enclosing functions) or a native builtin.
 public final class Function: @unchecked Sendable {
     public struct Parameter: Sendable {
         public let name: String
@@ -6,25 +6,27 @@ public final class Function: @unchecked Sendable {
     }
 
     public enum Body {
-        case user(Expr, Scope?)
+        case user(Expr)
         case native(NativeFunction)
     }
 
     public let name: String
     public let parameters: [Parameter]
+    let parameterNames: [String]
     public let body: Body
     public let doc: String?
     public let decl: FunctionDecl?
-    /// Scope defaults are evaluated in.
-    let defaultScope: Scope?
+    /// Values of the enclosing functions' variables this closure uses, in the resolver's capture order.
+    let captured: [Value]
 
-    init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, defaultScope: Scope?) {
+    init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value]) {
         self.name = name
         self.parameters = parameters
+        self.parameterNames = parameters.map(\.name)
         self.body = body
         self.doc = doc
         self.decl = decl
-        self.defaultScope = defaultScope
+        self.captured = captured
     }
 
     /// `name(a, b = 2 B)`, as `:help` and printing show it.
@@ -36,25 +38,3 @@ public final class Function: @unchecked Sendable {
 
 /// Native builtins receive their arguments bound to the declared parameters, in order.
 public typealias NativeFunction = (inout CallContext) throws(Diagnostic) -> Value
-
-/// Local variables of a function call; closures keep the chain alive.
-public final class Scope: @unchecked Sendable {
-    var names: [String]
-    var values: [Value]
-    let parent: Scope?
-
-    init(names: [String], values: [Value], parent: Scope?) {
-        self.names = names
-        self.values = values
-        self.parent = parent
-    }
-
-    func lookup(_ name: String) -> Value? {
-        var s: Scope? = self
-        while let scope = s {
-            if let i = scope.names.firstIndex(of: name) { return scope.values[i] }
-            s = scope.parent
-        }
-        return nil
-    }
-}
