@@ -1,0 +1,112 @@
+/// Which positions' logits a prefill keeps: the last one per sequence (as generation does) or every position.
+public enum LogitsKept: String, Sendable, CaseIterable {
+    case last, all
+}
+
+/// One moment of the forward pass and the transient bytes alive then.
+public struct ActivationPhase: Sendable, Equatable {
+    public var name: String
+    public var bytes: Double
+}
+
+/// The transient peak of a prefill: the largest of the phases' live sets.
+public struct ActivationBreakdown: Sendable {
+    public var bytes: Double
+    /// The phase that sets the peak.
+    public var peakPhase: String
+    public var phases: [ActivationPhase]
+    public var tokens: Int
+}
+
+/// The activation peak of a prefill, derived tensor by tensor from Hugging Face transformers' forward pass
+/// (v5.23: `LlamaModel.forward`, `LlamaDecoderLayer`, `LlamaRMSNorm`, `apply_rotary_pos_emb`,
+/// `sdpa_attention_forward`, `DynamicLayer.update`, `MixtralExperts`, `DeepseekV3Attention`, `DeepseekV3MoE`),
+/// in the compute dtype, with a fused attention kernel (no seq × seq scores).
+///
+/// Derived, not fitted: every term below is a tensor the reference code keeps alive at that moment.
+/// Calibrated: nothing. The measurements (Tests/KVEngineTests/Fixtures/activation-h100.json) only check it.
+///
+/// Per token, with H = hidden, q = heads·head_dim / tp, kv = chip's kv heads·head_dim, I = intermediate / tp:
+/// - carried through every layer: `inputs_embeds` (kept by the model's forward) and the layer's input: 2H;
+/// - post-attention norm: + the attention sum H, + its fp32 copy and product (8H bytes);
+/// - attention: + the normed input H, + the largest of rotary on q (4q + 2kv: q, q·cos, rotate_half(q)·sin,
+///   q_embed, k, v), rotary on k (2q + 5kv), sdpa (q_embed, output, its contiguous copy: 3q, and the fp32
+///   log-sum-exp), o_proj (2q + H); K and V copied into the cache are cache, not activation;
+/// - MLP: + the attention sum H and the normed input H, + gate's activation, up, and their product: 3I;
+/// - MoE: the same 4H, + the routed output H, the router's fp32 logits and scores, the int64 one-hot expert mask
+///   ((E+1)·k·8 bytes), + the busiest expert's tokens t = ⌈tokens·k/E⌉ (balanced routing) each with its input H,
+///   gate_up 2I, act I and product I; then the shared experts 3·I_shared over every token;
+/// - logits: the final hidden states H and the kept logits (batch or tokens rows × vocab/tp);
+/// - rotary cos/sin: 2·seq·head_dim (shared by the batch) alive throughout.
+extension ModelSpec {
+    public func activation(batch: Int, seq: Int, dtype: DType = .bf16, logits: LogitsKept = .last,
+                           tp: Int = 1, ep: Int = 1) throws -> ActivationBreakdown {
+        try Argument.positive(batch, "batch")
+        try Argument.positive(seq, "seq")
+        try validate()
+        let par = Parallelism(tp: tp, ep: ep)
+        try par.check(self)
+        let (tokensInt, overflow) = batch.multipliedReportingOverflow(by: seq)
+        if overflow { throw EngineError("batch × seq overflows", argument: "batch") }
+        let t = Double(tokensInt)
+        let b = dtype.bytes
+        let h = Double(hidden)
+        let rope = 2 * Double(seq) * Double(mla?.qkRopeHeadDim ?? headDim) * b
+        let carried = (layers > 1 ? 2 : 1) * h * b * t + rope
+
+        var phases: [ActivationPhase] = []
+        func add(_ name: String, perToken: Double, extra: Double = 0) {
+            phases.append(ActivationPhase(name: name, bytes: carried + perToken * t + extra))
+        }
+        add("post-attention norm (fp32)", perToken: h * b + 8 * h)
+        add("attention", perToken: h * b + attentionPeakPerToken(tp: tp, b: b))
+        let hasDense = (0..<layers).contains { !isMoELayer($0) }
+        if hasDense {
+            add("mlp", perToken: (2 * h + 3 * Double(intermediate / tp)) * b)
+        }
+        if let m = moe, (0..<layers).contains(where: { isMoELayer($0) }) {
+            let e = Double(m.experts), k = Double(m.expertsPerToken)
+            let width = Double(ep > 1 ? m.intermediate : m.intermediate / tp)
+            // normed + attention sum + routed output, fp32 router logits and scores, top-k ids/weights, mask.
+            let common = 3 * h * b + 2 * e * 4 + k * 12 + (e + 1) * k * 8
+            let busiest = (t * k / e).rounded(.up)
+            add("moe experts", perToken: common, extra: busiest * (h + 4 * width) * b)
+            if m.sharedIntermediate > 0 {
+                add("shared experts", perToken: common + 3 * Double(m.sharedIntermediate / tp) * b)
+            }
+        }
+        let vocabPerChip = Double((vocab + tp - 1) / tp)
+        let rows = logits == .all ? t : Double(batch)
+        phases.append(ActivationPhase(name: "logits (\(logits.rawValue))", bytes: t * h * b + rows * vocabPerChip * b))
+
+        let peak = phases.max { $0.bytes < $1.bytes } ?? ActivationPhase(name: "none", bytes: 0)
+        return ActivationBreakdown(bytes: peak.bytes, peakPhase: peak.name, phases: phases, tokens: tokensInt)
+    }
+
+    /// The old rule of thumb: activations as a share of the weights on the chip (e.g. 0.1). Not the default:
+    /// measured peaks differ from it by more than 10× either way.
+    public func activation(ratio: Double, dtype: DType = .bf16, tp: Int = 1, pp: Int = 1, ep: Int = 1) throws -> Double {
+        guard ratio.isFinite, ratio >= 0 else {
+            throw EngineError("ratio must be a non-negative share, got \(ratio)", argument: "ratio")
+        }
+        return ratio * (try weights(dtype: dtype, tp: tp, pp: pp, ep: ep).bytes)
+    }
+
+    /// Elements (bytes for fp32 parts) per token that attention adds above the normed input, on one chip.
+    private func attentionPeakPerToken(tp: Int, b: Double) -> Double {
+        let headsPerChip = Double(heads / tp)
+        let lse = 4 * headsPerChip  // sdpa's fp32 log-sum-exp per head
+        if let a = mla {
+            // DeepseekV3Attention: q_states (kept by q_pass), rotated q_rot, the concatenated query, kv_b's output
+            // (nope + v, value_states is a view of it), the new key_states, sdpa output and its contiguous copy;
+            // plus the compressed kv (kv_lora + rope) before the cache takes it.
+            let qk = Double(a.qkHeadDim), perHead = 3 * qk + Double(a.qkRopeHeadDim) + Double(a.qkNopeHeadDim)
+                + 3 * Double(a.vHeadDim)
+            return (headsPerChip * perHead + Double(a.kvLoraRank + a.qkRopeHeadDim)) * b + lse
+        }
+        let q = headsPerChip * Double(headDim)
+        let kv = Double(max(1, kvHeads / tp) * headDim)
+        let peak = max(4 * q + 2 * kv, 2 * q + 5 * kv, 2 * q + Double(hidden))
+        return max(peak * b, 3 * q * b + lse)
+    }
+}
