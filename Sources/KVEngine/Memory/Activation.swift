@@ -12,6 +12,9 @@ public struct ActivationPhase: Sendable, Equatable {
 /// The transient peak of a prefill: the largest of the phases' live sets.
 public struct ActivationBreakdown: Sendable {
     public var bytes: Double
+    /// The peak inside the decoder layers (every pipeline stage) and of the logits (the last stage only).
+    public var layerPeak: Double
+    public var logitsPeak: Double
     /// The phase that sets the peak.
     public var peakPhase: String
     public var phases: [ActivationPhase]
@@ -41,6 +44,13 @@ public struct ActivationBreakdown: Sendable {
 extension ModelSpec {
     public func activation(batch: Int, seq: Int, dtype: DType = .bf16, logits: LogitsKept = .last,
                            tp: Int = 1, ep: Int = 1) throws -> ActivationBreakdown {
+        try activation(batch: batch, seq: seq, dtype: dtype, logitRows: logits == .all ? nil : batch,
+                       logitBytes: dtype.bytes, tp: tp, ep: ep)
+    }
+
+    /// The derivation, with the logits' rows (nil: every position) and bytes per logit given explicitly.
+    func activation(batch: Int, seq: Int, dtype: DType, logitRows: Int?, logitBytes: Double,
+                    tp: Int, ep: Int) throws -> ActivationBreakdown {
         try Argument.positive(batch, "batch")
         try Argument.positive(seq, "seq")
         try validate()
@@ -75,12 +85,15 @@ extension ModelSpec {
                 add("shared experts", perToken: common + 3 * Double(m.sharedIntermediate / tp) * b)
             }
         }
+        let layerPeak = phases.map(\.bytes).max() ?? 0
         let vocabPerChip = Double((vocab + tp - 1) / tp)
-        let rows = logits == .all ? t : Double(batch)
-        phases.append(ActivationPhase(name: "logits (\(logits.rawValue))", bytes: t * h * b + rows * vocabPerChip * b))
+        let rows = logitRows.map { Double($0) } ?? t
+        let logitsPeak = t * h * b + rows * vocabPerChip * logitBytes
+        phases.append(ActivationPhase(name: logitRows == nil ? "logits (all)" : "logits (last)", bytes: logitsPeak))
 
         let peak = phases.max { $0.bytes < $1.bytes } ?? ActivationPhase(name: "none", bytes: 0)
-        return ActivationBreakdown(bytes: peak.bytes, peakPhase: peak.name, phases: phases, tokens: tokensInt)
+        return ActivationBreakdown(bytes: peak.bytes, layerPeak: layerPeak, logitsPeak: logitsPeak,
+                                   peakPhase: peak.name, phases: phases, tokens: tokensInt)
     }
 
     /// The old rule of thumb: activations as a share of the weights on the chip (e.g. 0.1). Not the default:

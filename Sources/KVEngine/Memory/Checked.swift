@@ -8,6 +8,13 @@ enum Checked {
         }
     }
 
+    /// ⌊x⌋ as an Int, or an error naming `argument` when it does not fit.
+    static func floor(_ x: Double, argument: String) throws -> Int {
+        let f = x.rounded(.down)
+        guard f.isFinite, abs(f) < 9e18 else { throw EngineError("\(x) is out of range", argument: argument) }
+        return Int(f)
+    }
+
     static func sum<S: Sequence>(_ terms: S, argument: String = "model") throws -> Int where S.Element == Int {
         try terms.reduce(0) { acc, t in
             let (r, overflow) = acc.addingReportingOverflow(t)

@@ -10,6 +10,8 @@ public struct KVCacheBreakdown: Sendable {
     public var slidingLayers: Int
     public var cachedTokensSliding: Int
     public var stage: Int
+    /// Bytes per chip on every pipeline stage.
+    public var stageBytes: [Double]
 }
 
 extension ModelSpec {
@@ -38,17 +40,20 @@ extension ModelSpec {
         let perLayer = Double(kvElementsPerTokenPerLayer(tp: tp)) * kvDtype.bytes
         let windowTokens = min(seq, slidingWindow ?? seq)
         var best: KVCacheBreakdown?
+        var stageBytes: [Double] = []
         for (s, range) in par.stages(layers: layers).enumerated() {
             let sliding = range.filter { isSlidingLayer($0) }.count
             let full = range.count - sliding
             let tokens = Double(batch) * (Double(full) * Double(seq) + Double(sliding) * Double(windowTokens))
             let bytes = tokens * perLayer
+            stageBytes.append(bytes)
             if bytes > (best?.bytes ?? -1) {
                 best = KVCacheBreakdown(bytes: bytes, bytesPerToken: perLayer * Double(range.count), layers: range.count,
-                                        slidingLayers: sliding, cachedTokensSliding: windowTokens, stage: s)
+                                        slidingLayers: sliding, cachedTokensSliding: windowTokens, stage: s, stageBytes: [])
             }
         }
-        guard let result = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }
+        guard var result = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }
+        result.stageBytes = stageBytes
         return result
     }
 }
