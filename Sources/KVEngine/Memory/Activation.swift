@@ -29,6 +29,9 @@ public struct ActivationBreakdown: Sendable {
 /// Derived, not fitted: every term below is a tensor the reference code keeps alive at that moment.
 /// Calibrated: nothing. The measurements (Tests/KVEngineTests/Fixtures/activation-h100.json) only check it.
 ///
+/// Checked against both the H100 measurements and, for the other architectures, live-set measurements of the
+/// same forward on the CPU (scripts/activation_livebytes.py, Fixtures/activation-cpu-livebytes.json).
+///
 /// Per token, with H = hidden, q = heads·head_dim / tp, kv = chip's kv heads·head_dim, I = intermediate / tp:
 /// - carried through every layer: `inputs_embeds` (kept by the model's forward) and the layer's input: 2H;
 /// - post-attention norm: + the attention sum H, + its fp32 copy and product (8H bytes);
@@ -36,11 +39,13 @@ public struct ActivationBreakdown: Sendable {
 ///   q_embed, k, v), rotary on k (2q + 5kv), sdpa (q_embed, output, its contiguous copy: 3q, and the fp32
 ///   log-sum-exp), o_proj (2q + H); K and V copied into the cache are cache, not activation;
 /// - MLP: + the attention sum H and the normed input H, + gate's activation, up, and their product: 3I;
-/// - MoE: the same 4H, + the routed output H, the router's fp32 logits and scores, the int64 one-hot expert mask
-///   ((E+1)·k·8 bytes), + the busiest expert's tokens t = ⌈tokens·k/E⌉ (balanced routing) each with its input H,
-///   gate_up 2I, act I and product I; then the shared experts 3·I_shared over every token;
+/// - MoE (transformers' default `grouped_mm_experts_forward`, all tokens × top-k pairs at once, so no routing
+///   balance enters): the same 4H, + the router's top-k weights and ids, + per pair its gathered input H, gate_up
+///   2I, act I and product I, and the sort's int64 ids and permutation; later the pairs' outputs, weighted (fp32
+///   with Mixtral's and DeepSeek's fp32 routing weights) and re-ordered; shared experts 3·I_shared per token;
 /// - logits: the final hidden states H and the kept logits (batch or tokens rows × vocab/tp);
-/// - rotary cos/sin: 2·seq·head_dim (shared by the batch) alive throughout.
+/// - rotary cos/sin: 2·seq·head_dim (shared by the batch) alive throughout, and the seq × seq boolean mask
+///   when transformers builds one (sliding-window layers at seq ≥ window; Qwen2-MoE always).
 extension ModelSpec {
     public func activation(batch: Int, seq: Int, dtype: DType = .bf16, logits: LogitsKept = .last,
                            tp: Int = 1, ep: Int = 1) throws -> ActivationBreakdown {
@@ -62,27 +67,42 @@ extension ModelSpec {
         let b = dtype.bytes
         let h = Double(hidden)
         let rope = 2 * Double(seq) * Double(mla?.qkRopeHeadDim ?? headDim) * b
-        let carried = (layers > 1 ? 2 : 1) * h * b * t + rope
+        // transformers builds one seq × seq boolean mask (expanded, not copied, over the batch) for sliding-window
+        // layers once the sequence reaches the window, and then sdpa repeats K/V to every head (no native GQA
+        // with a mask). Qwen2-MoE builds that mask always: its config turns an unused window into 0.
+        let slidingMask = slidingWindow.map { !slidingLayers.isEmpty && seq >= $0 } ?? false
+        let mask = slidingMask || modelType == "qwen2_moe" ? Double(seq) * Double(seq) : 0
+        let carried = (layers > 1 ? 2 : 1) * h * b * t + rope + mask
 
         var phases: [ActivationPhase] = []
         func add(_ name: String, perToken: Double, extra: Double = 0) {
             phases.append(ActivationPhase(name: name, bytes: carried + perToken * t + extra))
         }
         add("post-attention norm (fp32)", perToken: h * b + 8 * h)
-        add("attention", perToken: h * b + attentionPeakPerToken(tp: tp, b: b))
+        add("attention", perToken: h * b + attentionPeakPerToken(tp: tp, b: b, repeatedKV: slidingMask))
         let hasDense = (0..<layers).contains { !isMoELayer($0) }
         if hasDense {
             add("mlp", perToken: (2 * h + 3 * Double(intermediate / tp)) * b)
         }
         if let m = moe, (0..<layers).contains(where: { isMoELayer($0) }) {
-            let e = Double(m.experts), k = Double(m.expertsPerToken)
+            // transformers' default "grouped_mm" experts: every (token, expert) pair at once, sorted by expert.
+            let k = Double(m.expertsPerToken)
             let width = Double(ep > 1 ? m.intermediate : m.intermediate / tp)
-            // normed + attention sum + routed output, fp32 router logits and scores, top-k ids/weights, mask.
-            let common = 3 * h * b + 2 * e * 4 + k * 12 + (e + 1) * k * 8
-            let busiest = (t * k / e).rounded(.up)
-            add("moe experts", perToken: common, extra: busiest * (h + 4 * width) * b)
-            if m.sharedIntermediate > 0 {
-                add("shared experts", perToken: common + 3 * Double(m.sharedIntermediate / tp) * b)
+            let shared = Double(m.sharedIntermediate / tp)
+            // Qwen2-MoE casts the routing weights to bf16 and runs the shared expert first; Mixtral and DeepSeek
+            // keep fp32 weights (so the weighted expert outputs are fp32) and run shared experts after.
+            let qwenStyle = modelType == "qwen2_moe"
+            let routeBytes = qwenStyle ? b : 4
+            let sharedOutput = qwenStyle && shared > 0 ? h * b : 0
+            // attention sum + normed input; top-k weights and int64 ids; the shared output when computed first.
+            let common = 2 * h * b + k * (routeBytes + 8) + sharedOutput
+            // per pair: sorted expert ids and permutation (int64), sorted weights, histc input (int32).
+            let sortBytes = 8 + 8 + routeBytes + 4
+            add("moe experts (gate_up)", perToken: common + k * ((h + 4 * width) * b + sortBytes))
+            let weighted = max(b, routeBytes)
+            add("moe experts (combine)", perToken: common + k * (h * (2 * b + 2 * weighted) + sortBytes + 8))
+            if shared > 0 {
+                add("shared experts", perToken: common - sharedOutput + (qwenStyle ? 0 : h * b) + 3 * shared * b)
             }
         }
         let layerPeak = phases.map(\.bytes).max() ?? 0
@@ -106,7 +126,7 @@ extension ModelSpec {
     }
 
     /// Elements (bytes for fp32 parts) per token that attention adds above the normed input, on one chip.
-    private func attentionPeakPerToken(tp: Int, b: Double) -> Double {
+    private func attentionPeakPerToken(tp: Int, b: Double, repeatedKV: Bool) -> Double {
         let headsPerChip = Double(heads / tp)
         let lse = 4 * headsPerChip  // sdpa's fp32 log-sum-exp per head
         if let a = mla {
@@ -120,6 +140,7 @@ extension ModelSpec {
         let q = headsPerChip * Double(headDim)
         let kv = Double(max(1, kvHeads / tp) * headDim)
         let peak = max(4 * q + 2 * kv, 2 * q + 5 * kv, 2 * q + Double(hidden))
-        return max(peak * b, 3 * q * b + lse)
+        let repeated = repeatedKV && kvHeads < heads ? 2 * q : 0  // repeat_kv copies under a mask
+        return max(peak * b, (3 * q + repeated) * b + lse)
     }
 }

@@ -112,11 +112,19 @@ extension ModelSpec {
         switch type {
         case "mistral", "mixtral":
             sliding = Array(0..<layers)
-        case "qwen2", "qwen2_moe", "qwen3":
+        case "qwen2", "qwen3":
             // The window applies only with use_sliding_window, and then from max_window_layers on.
             if try c.bool("use_sliding_window", default: false) {
                 let from = try c.optionalInt("max_window_layers") ?? 28
                 sliding = Array(min(from, layers)..<layers)
+            } else {
+                window = nil
+            }
+        case "qwen2_moe":
+            // Qwen2MoeConfig: with use_sliding_window, even layers below max_window_layers slide.
+            if try c.bool("use_sliding_window", default: false) {
+                let below = min(try c.optionalInt("max_window_layers") ?? 28, layers)
+                sliding = stride(from: 0, to: below, by: 2).map { $0 }
             } else {
                 window = nil
             }

@@ -8,37 +8,72 @@ import XCTest
 final class ActivationTests: XCTestCase {
     struct Point { var model: String; var batch: Int; var seq: Int; var keep: Int; var measured: Double }
 
-    static let fixtureModels = ["llama-2-7b": "llama-2-7b", "qwen2.5-0.5b": "qwen2.5-0.5b"]
-
-    func measurements() throws -> [Point] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("activation-h100.json")))
+    /// The prefill points of a measurement file, and each model's embedded config.
+    func measurements(_ file: String) throws -> (points: [Point], configs: [String: [String: Any]]) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(file)))
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let models = try XCTUnwrap(root["models"] as? [String: Any])
         var points: [Point] = []
+        var configs: [String: [String: Any]] = [:]
         for (name, value) in models {
             let entry = try XCTUnwrap(value as? [String: Any])
+            configs[name] = entry["config"] as? [String: Any]
             for p in try XCTUnwrap(entry["prefill"] as? [[String: Any]]) {
                 points.append(Point(model: name, batch: try XCTUnwrap(p["batch"] as? Int), seq: try XCTUnwrap(p["seq"] as? Int),
                                     keep: try XCTUnwrap(p["logits_to_keep"] as? Int),
                                     measured: try XCTUnwrap(p["transient_peak"] as? Double)))
             }
         }
-        return points
+        return (points, configs)
     }
 
-    func testEveryMeasuredPointWithin25Percent() throws {
-        let points = try measurements()
-        XCTAssertEqual(points.count, 32)
+    /// Checks every point within ±25 % and returns the worst relative error.
+    func worstError(_ points: [Point], model: (String) throws -> ModelSpec) throws -> Double {
         var worst = 0.0
         for p in points {
-            let model = try Fixtures.model(try XCTUnwrap(Self.fixtureModels[p.model]))
-            let predicted = try model.activation(batch: p.batch, seq: p.seq, logits: p.keep == 1 ? .last : .all).bytes
+            let predicted = try model(p.model).activation(batch: p.batch, seq: p.seq, logits: p.keep == 1 ? .last : .all).bytes
             let error = predicted / p.measured - 1
             worst = max(worst, abs(error))
             XCTAssertLessThan(abs(error), 0.25, "\(p.model) b\(p.batch) s\(p.seq) keep \(p.keep): \(predicted) vs \(p.measured)")
         }
-        print("activation model: worst relative error \(worst) over \(points.count) measured points")
+        return worst
+    }
+
+    /// Every point of Fixtures/activation-h100.json (copied from shared/measurements: H100 80GB HBM3, transformers
+    /// 5.17.0, torch 2.11, bf16, sdpa, random weights; `transient_peak` = max_memory_allocated during the prefill
+    /// − memory before − the returned KV cache).
+    func testEveryH100PointWithin25Percent() throws {
+        let (points, _) = try measurements("activation-h100.json")
+        XCTAssertEqual(points.count, 32)
+        let worst = try worstError(points) { try Fixtures.model($0) }  // fixture names match the file's
+        print("activation model vs H100: worst relative error \(worst) over \(points.count) points")
         XCTAssertLessThan(worst, 0.06)  // what the derivation achieves today; a regression guard
+    }
+
+    /// Every point of Fixtures/activation-cpu-livebytes.json: the live tensor bytes of the same transformers
+    /// forward, taken on the CPU (scripts/activation_livebytes.py; no GPU was lent) for MoE, MLA, qk-norm and
+    /// sliding-window architectures the H100 file lacks.
+    func testEveryCPULiveSetPointWithin25Percent() throws {
+        let (points, configs) = try measurements("activation-cpu-livebytes.json")
+        XCTAssertGreaterThanOrEqual(points.count, 20)
+        let worst = try worstError(points) { name in
+            let config = try XCTUnwrap(configs[name])
+            return try ModelSpec(hfConfigJSON: try JSONSerialization.data(withJSONObject: config), name: name)
+        }
+        print("activation model vs CPU live sets: worst relative error \(worst) over \(points.count) points")
+        XCTAssertLessThan(worst, 0.01)  // regression guard: the derivation follows these forwards tensor by tensor
+    }
+
+    func testSlidingMaskAndQwen2MoEMask() throws {
+        // Mistral-7B at seq 4096 = its window: transformers builds a 4096 × 4096 bool mask (16,777,216 B) that
+        // lives through every layer; below the window it does not.
+        let m = try Fixtures.model("mistral-7b-v0.1")
+        let at = try m.activation(batch: 1, seq: 4096).layerPeak
+        let below = try m.activation(batch: 1, seq: 4095).layerPeak
+        let mlp: Double = (4 * 4096 + 3 * 14336) * 2
+        let perToken: Double = mlp + 2 * 128 * 2  // MLP phase and cos/sin, per token
+        let maskBytes: Double = 4096 * 4096
+        XCTAssertEqual(at - below, perToken + maskBytes)
     }
 
     func testLlamaMLPPhaseByHand() throws {
@@ -63,16 +98,17 @@ final class ActivationTests: XCTestCase {
     }
 
     func testMoEAndMLADerivationsRun() throws {
-        // Mixtral, 1 × 4096: the busiest expert gets ⌈4096·2/8⌉ = 1024 tokens × (4096 + 4·14336) · 2 B.
+        // Mixtral-8x7B, 1 × 4096, grouped_mm experts: carried 2·4096·2 B·4096 + cos/sin 2·4096·128·2 = 69,206,016;
+        // per token: attention sum + normed 2·4096·2 = 16,384, top-2 fp32 weights + int64 ids 2·12 = 24, and per
+        // pair (4096 + 4·14336)·2 + 24 = 122,904 → 16,408 + 245,808 = 262,216 B; × 4096 + 69,206,016.
         let mix = try Fixtures.model("mixtral-8x7b").activation(batch: 1, seq: 4096)
-        let moe = try XCTUnwrap(mix.phases.first { $0.name == "moe experts" })
-        let carried: Double = 2 * 4096 * 2 * 4096 + 2 * 4096 * 128 * 2
-        let perToken: Double = 3 * 4096 * 2 + 2 * 8 * 4 + 2 * 12 + 9 * 2 * 8
-        let busiest: Double = 1024 * (4096 + 4 * 14336) * 2
-        XCTAssertEqual(moe.bytes, carried + perToken * 4096 + busiest)
-        // DeepSeek-V3: MLA's decompressed heads make attention the peak, not the 2048-wide experts.
+        let moe = try XCTUnwrap(mix.phases.first { $0.name == "moe experts (gate_up)" })
+        XCTAssertEqual(moe.bytes, 262_216 * 4096 + 69_206_016)
+        XCTAssertEqual(mix.peakPhase, "moe experts (gate_up)")
+        // DeepSeek-V3: 8 routed pairs per token whose weighted outputs are fp32 and re-ordered (a copy):
+        // 8 · 7168 · (2·2 + 2·4) = 688,128 B per token outweigh MLA's decompressed heads (~295 KB).
         let ds = try Fixtures.model("deepseek-v3").activation(batch: 1, seq: 4096)
-        XCTAssertEqual(ds.peakPhase, "attention")
+        XCTAssertEqual(ds.peakPhase, "moe experts (combine)")
     }
 
     func testRatioAndBadInput() throws {

@@ -76,6 +76,19 @@ final class HFConfigTests: XCTestCase {
         XCTAssertFalse(spec.isMoELayer(1))
     }
 
+    func testQwen2MoESlidingRule() throws {
+        // Qwen2MoeConfig (transformers 5.23): with use_sliding_window, layer i slides when i is even and below
+        // max_window_layers.
+        let json = """
+        {"model_type": "qwen2_moe", "num_hidden_layers": 6, "hidden_size": 64, "num_attention_heads": 4,
+         "intermediate_size": 128, "vocab_size": 100, "num_experts": 4, "num_experts_per_tok": 2,
+         "moe_intermediate_size": 32, "use_sliding_window": true, "sliding_window": 16, "max_window_layers": 4}
+        """
+        let m = try ModelSpec(hfConfigJSON: Data(json.utf8))
+        XCTAssertEqual(m.slidingLayers, [0, 2])
+        XCTAssertEqual(m.moe?.sharedIntermediate, 0)
+    }
+
     func testExplicitLayerTypesWin() throws {
         let json = """
         {"model_type": "qwen3", "num_hidden_layers": 4, "hidden_size": 64, "num_attention_heads": 4,
