@@ -86,7 +86,9 @@ extension ModelSpec {
         }
         if let m = moe, (0..<layers).contains(where: { isMoELayer($0) }) {
             // transformers' default "grouped_mm" experts: every (token, expert) pair at once, sorted by expert.
-            let k = Double(m.expertsPerToken)
+            // Under ep each chip runs only its experts' pairs: k/ep per token with balanced routing (assumed).
+            let k = Double(m.expertsPerToken) / Double(ep)
+            let routed = Double(m.expertsPerToken)  // the router's top-k outputs exist for every token
             let width = Double(ep > 1 ? m.intermediate : m.intermediate / tp)
             let shared = Double(m.sharedIntermediate / tp)
             // Qwen2-MoE casts the routing weights to bf16 and runs the shared expert first; Mixtral and DeepSeek
@@ -95,7 +97,7 @@ extension ModelSpec {
             let routeBytes = qwenStyle ? b : 4
             let sharedOutput = qwenStyle && shared > 0 ? h * b : 0
             // attention sum + normed input; top-k weights and int64 ids; the shared output when computed first.
-            let common = 2 * h * b + k * (routeBytes + 8) + sharedOutput
+            let common = 2 * h * b + routed * (routeBytes + 8) + sharedOutput
             // per pair: sorted expert ids and permutation (int64), sorted weights, histc input (int32).
             let sortBytes = 8 + 8 + routeBytes + 4
             add("moe experts (gate_up)", perToken: common + k * ((h + 4 * width) * b + sortBytes))

@@ -57,7 +57,7 @@ extension ModelSpec {
         // KV cache: full and sliding layers of the stage.
         let kvBytes = o.cacheDType.bytes
         let perLayer = Double(kvElementsPerTokenPerLayer(tp: o.tp))
-        let sliding = range.filter { isSlidingLayer($0) }.count
+        let sliding = slidingCount(in: range)
         let kinds: [(String, Int, Int)] = [
             (mla == nil ? "full-attention layers" : "MLA latent layers", range.count - sliding, seq),
             ("sliding-window layers", sliding, min(seq, slidingWindow ?? seq)),

@@ -42,7 +42,7 @@ extension ModelSpec {
         var best: KVCacheBreakdown?
         var stageBytes: [Double] = []
         for (s, range) in par.stages(layers: layers).enumerated() {
-            let sliding = range.filter { isSlidingLayer($0) }.count
+            let sliding = slidingCount(in: range)
             let full = range.count - sliding
             let tokens = Double(batch) * (Double(full) * Double(seq) + Double(sliding) * Double(windowTokens))
             let bytes = tokens * perLayer

@@ -143,8 +143,16 @@ public struct ModelSpec: Sendable, Equatable {
         slidingWindow != nil && slidingLayers.contains(i)
     }
 
+    /// How many of the layers in `range` slide (linear in the sliding list, not in range × list).
+    func slidingCount(in range: Range<Int>) -> Int {
+        slidingWindow == nil ? 0 : Set(slidingLayers).filter { range.contains($0) }.count
+    }
+
     /// Whether layer `i` has a routed-expert MLP.
     public func isMoELayer(_ i: Int) -> Bool { moe?.isMoELayer(i) ?? false }
+
+    /// The most decoder layers a spec may have.
+    public static let maxLayers = 100_000
 
     /// Throws an EngineError naming the first field that is not a positive count, or that contradicts another.
     public func validate() throws {
@@ -155,6 +163,10 @@ public struct ModelSpec: Sendable, Equatable {
         ]
         for (field, v) in counts where v <= 0 {
             throw EngineError("\(name): \(field) must be a positive integer, got \(v)", argument: field)
+        }
+        // Layers are walked one by one; no real model comes near this bound.
+        if layers > ModelSpec.maxLayers {
+            throw EngineError("\(name): num_hidden_layers \(layers) exceeds \(ModelSpec.maxLayers)", argument: "num_hidden_layers")
         }
         if mla == nil, heads % kvHeads != 0 {
             throw EngineError("\(name): num_attention_heads (\(heads)) is not a multiple of num_key_value_heads (\(kvHeads))",

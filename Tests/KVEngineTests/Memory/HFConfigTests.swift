@@ -123,6 +123,10 @@ final class HFConfigTests: XCTestCase {
         XCTAssertThrowsError(try ModelSpec(hfConfigJSON: Data(zeroHeads.utf8))) { error in
             XCTAssertEqual((error as? EngineError)?.argument, "num_attention_heads")
         }
+        let deep = #"{"model_type": "llama", "num_hidden_layers": 1000000000, "hidden_size": 8, "num_attention_heads": 2, "intermediate_size": 8, "vocab_size": 10}"#
+        XCTAssertThrowsError(try ModelSpec(hfConfigJSON: Data(deep.utf8))) { error in
+            XCTAssertEqual((error as? EngineError)?.argument, "num_hidden_layers")
+        }
         let unknown = #"{"model_type": "gpt2"}"#
         XCTAssertThrowsError(try ModelSpec(hfConfigJSON: Data(unknown.utf8))) { error in
             XCTAssertEqual((error as? EngineError)?.argument, "model_type")

@@ -27,6 +27,11 @@ final class WeightsTests: XCTestCase {
         XCTAssertEqual(try Fixtures.model("llama-2-7b").weights(dtype: .int4).bytes, 3_864_010_752)
     }
 
+    func testFP8() throws {
+        // fp8 linear layers 6,476,005,376 × 1 B + 16-bit embedding, lm_head, norms 262,410,240 × 2 B.
+        XCTAssertEqual(try Fixtures.model("llama-2-7b").weights(dtype: .fp8).bytes, 6_476_005_376 + 524_820_480)
+    }
+
     func testTensorParallel() throws {
         // tp = 2: everything but the 65 norms halves: (6,738,415,616 − 266,240)/2 + 266,240 = 3,369,340,928 params.
         let w = try Fixtures.model("llama-2-7b").weights(tp: 2)
