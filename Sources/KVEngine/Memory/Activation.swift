@@ -24,7 +24,8 @@ public struct ActivationBreakdown: Sendable {
 /// The activation peak of a prefill, derived tensor by tensor from Hugging Face transformers' forward pass
 /// (v5.23: `LlamaModel.forward`, `LlamaDecoderLayer`, `LlamaRMSNorm`, `apply_rotary_pos_emb`,
 /// `sdpa_attention_forward`, `DynamicLayer.update`, `MixtralExperts`, `DeepseekV3Attention`, `DeepseekV3MoE`),
-/// in the compute dtype, with a fused attention kernel (no seq × seq scores).
+/// in the compute dtype, with a fused attention kernel (no seq × seq scores). Gemma-2 runs eager attention in
+/// transformers (its softcapping has no sdpa path), whose seq × seq scores are not modelled: serving engines fuse it.
 ///
 /// Derived, not fitted: every term below is a tensor the reference code keeps alive at that moment.
 /// Calibrated: nothing. The measurements (Tests/KVEngineTests/Fixtures/activation-h100.json) only check it.
@@ -43,7 +44,8 @@ public struct ActivationBreakdown: Sendable {
 ///   balance enters): the same 4H, + the router's top-k weights and ids, + per pair its gathered input H, gate_up
 ///   2I, act I and product I, and the sort's int64 ids and permutation; later the pairs' outputs, weighted (fp32
 ///   with Mixtral's and DeepSeek's fp32 routing weights) and re-ordered; shared experts 3·I_shared per token;
-/// - logits: the final hidden states H and the kept logits (batch or tokens rows × vocab/tp);
+/// - logits: the final hidden states H and the kept logits (batch or tokens rows × vocab/tp), twice with
+///   Gemma-2's final-logit softcapping;
 /// - rotary cos/sin: 2·seq·head_dim (shared by the batch) alive throughout, and the seq × seq boolean mask
 ///   when transformers builds one (sliding-window layers at seq ≥ window; Qwen2-MoE always).
 extension ModelSpec {
@@ -110,7 +112,9 @@ extension ModelSpec {
         let layerPeak = phases.map(\.bytes).max() ?? 0
         let vocabPerChip = Double((vocab + tp - 1) / tp)
         let rows = logitRows.map { Double($0) } ?? t
-        let logitsPeak = t * h * b + rows * vocabPerChip * logitBytes
+        // Gemma-2's softcapping (logits / cap, tanh, × cap) holds two copies at each step.
+        let copies: Double = finalLogitSoftcap == nil ? 1 : 2
+        let logitsPeak = t * h * b + copies * rows * vocabPerChip * logitBytes
         phases.append(ActivationPhase(name: logitRows == nil ? "logits (all)" : "logits (last)", bytes: logitsPeak))
 
         let peak = phases.max { $0.bytes < $1.bytes } ?? ActivationPhase(name: "none", bytes: 0)

@@ -95,6 +95,7 @@ extension ModelSpec {
             spec.mtpLayers = try c.optionalInt("num_nextn_predict_layers") ?? 0
         case "gemma2":
             spec.normsPerLayer = 4  // input, post-attention, pre-feedforward, post-feedforward
+            spec.finalLogitSoftcap = c.has("final_logit_softcapping") ? try c.optionalDouble("final_logit_softcapping") : 30
         default:
             break
         }
@@ -163,6 +164,15 @@ struct HFFields {
     func optionalInt(_ key: String) throws -> Int? {
         guard let v = dict[key], !isNull(v) else { return nil }
         return try Self.integer(v, key)
+    }
+
+    /// A numeric field; nil when absent or null.
+    func optionalDouble(_ key: String) throws -> Double? {
+        guard let v = dict[key], !isNull(v) else { return nil }
+        guard let n = v as? NSNumber, !Self.isBoolean(n), n.doubleValue.isFinite else {
+            throw EngineError("config field \"\(key)\" must be a number", argument: key)
+        }
+        return n.doubleValue
     }
 
     func int(_ key: String) throws -> Int {

@@ -105,6 +105,8 @@ public struct ModelSpec: Sendable, Equatable {
     /// Sliding-window length in tokens, and the 0-based layers that use it (empty: none).
     public var slidingWindow: Int?
     public var slidingLayers: [Int]
+    /// Gemma-2 caps its final logits with tanh (final_logit_softcapping); the capping copies the logits.
+    public var finalLogitSoftcap: Double?
     /// Multi-token-prediction layers shipped in the checkpoint (DeepSeek-V3: 1). Transformers does not build them,
     /// so they are not counted in `params`; recorded for information.
     public var mtpLayers: Int
@@ -113,7 +115,8 @@ public struct ModelSpec: Sendable, Equatable {
                 kvHeads: Int? = nil, headDim: Int? = nil, intermediate: Int, vocab: Int,
                 tiedEmbeddings: Bool = false, qkvBias: Bool = false, outputBias: Bool = false, mlpBias: Bool = false,
                 qkNorm: Bool = false, norm: NormKind = .rms, normsPerLayer: Int = 2, moe: MoESpec? = nil,
-                mla: MLASpec? = nil, slidingWindow: Int? = nil, slidingLayers: [Int] = [], mtpLayers: Int = 0) {
+                mla: MLASpec? = nil, slidingWindow: Int? = nil, slidingLayers: [Int] = [], finalLogitSoftcap: Double? = nil,
+                mtpLayers: Int = 0) {
         self.name = name
         self.modelType = modelType
         self.layers = layers
@@ -135,6 +138,7 @@ public struct ModelSpec: Sendable, Equatable {
         self.mla = mla
         self.slidingWindow = slidingWindow
         self.slidingLayers = slidingLayers
+        self.finalLogitSoftcap = finalLogitSoftcap
         self.mtpLayers = mtpLayers
     }
 

@@ -76,6 +76,12 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(at - below, perToken + maskBytes)
     }
 
+    func testGemmaSoftcapDoublesLogits() throws {
+        // Gemma-2-9B, 1 × 1024, all logits: hidden 1024·3584·2 + two copies of 1024·256000·2 = 1,055,916,032.
+        let a = try Fixtures.model("gemma-2-9b").activation(batch: 1, seq: 1024, logits: .all)
+        XCTAssertEqual(a.logitsPeak, 1_055_916_032)
+    }
+
     func testLlamaMLPPhaseByHand() throws {
         // Llama-2-7B, 1 × 2048 tokens, bf16: (4·4096 + 3·11008) · 2 B · 2048 = 202,375,168, plus cos/sin
         // 2 · 2048 · 128 · 2 = 1,048,576 → 203,423,744 (measured transient_peak: 206,602,240).

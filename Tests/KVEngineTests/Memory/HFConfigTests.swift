@@ -49,6 +49,7 @@ final class HFConfigTests: XCTestCase {
         XCTAssertEqual(m.normsPerLayer, 4)
         XCTAssertEqual(m.headDim, 256)
         XCTAssertEqual(m.slidingWindow, 4096)
+        XCTAssertEqual(m.finalLogitSoftcap, 30)
         // transformers Gemma2Config: layer i slides when (i + 1) % 2 == 1, i.e. even layers.
         XCTAssertEqual(m.slidingLayers, stride(from: 0, to: 42, by: 2).map { $0 })
     }
