@@ -63,5 +63,9 @@ final class ParamCountTests: XCTestCase {
         XCTAssertEqual(b.params(in: .sharedExperts), 58 * 3 * 7168 * 2048)
         XCTAssertEqual(b.params(in: .mlp), 3 * 3 * 7168 * 18432)
         XCTAssertEqual(b.layersOfKind, [.dense: 3, .moe: 58])
+        // Dense layer: 187,107,328 + 3·7168·18432 + 2·7168 = 583,483,392; MoE layer: 187,107,328
+        // + 256·3·7168·2048 + 3·7168·2048 + 256·7168 + 2·7168 = 11,507,286,016.
+        XCTAssertEqual(b.paramsPerLayer(.dense), 583_483_392)
+        XCTAssertEqual(b.paramsPerLayer(.moe), 11_507_286_016)
     }
 }
