@@ -1,0 +1,77 @@
+/// Options shared by the memory questions: how the model is stored and split, and what the prefill keeps.
+public struct MemoryOptions: Sendable, Equatable {
+    /// Weight dtype; activations are computed in bf16 when it is quantized, else in it.
+    public var dtype: DType
+    /// KV-cache dtype; nil: the compute dtype.
+    public var kvDtype: DType?
+    public var tp: Int
+    public var pp: Int
+    public var ep: Int
+    public var logits: LogitsKept
+    /// When set, activations are this share of the chip's weights (the old rule) instead of the derivation.
+    public var activationRatio: Double?
+
+    public init(dtype: DType = .bf16, kvDtype: DType? = nil, tp: Int = 1, pp: Int = 1, ep: Int = 1,
+                logits: LogitsKept = .last, activationRatio: Double? = nil) {
+        self.dtype = dtype
+        self.kvDtype = kvDtype
+        self.tp = tp
+        self.pp = pp
+        self.ep = ep
+        self.logits = logits
+        self.activationRatio = activationRatio
+    }
+
+    var computeDType: DType { dtype.isQuantized ? .bf16 : dtype }
+    var cacheDType: DType { kvDtype ?? computeDType }
+    var parallelism: Parallelism { Parallelism(tp: tp, pp: pp, ep: ep) }
+}
+
+/// What one chip holds during a prefill of batch × seq tokens: the stage with the largest total.
+public struct MemoryPlan: Sendable, Equatable {
+    public var weights: Double
+    public var kvCache: Double
+    public var activation: Double
+    public var total: Double
+    public var capacity: Double
+    /// capacity − total (negative when it does not fit).
+    public var free: Double
+    public var fits: Bool
+    /// total / capacity.
+    public var utilization: Double
+    /// The pipeline stage these figures are for, and the chips one replica takes (tp × pp).
+    public var stage: Int
+    public var devices: Int
+}
+
+extension ModelSpec {
+    /// Per-chip memory of a prefill of `batch` sequences of `seq` tokens on `gpu`.
+    public func memory(gpu: Accelerator, batch: Int, seq: Int, options: MemoryOptions = MemoryOptions()) throws -> MemoryPlan {
+        try gpu.validate()
+        let o = options
+        let w = try weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
+        let kv = try kvCache(batch: batch, seq: seq, kvDtype: o.cacheDType, tp: o.tp, pp: o.pp)
+        var layerPeak: Double, logitsPeak: Double
+        if let ratio = o.activationRatio {
+            layerPeak = try activation(ratio: ratio, dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
+            logitsPeak = layerPeak
+        } else {
+            let a = try activation(batch: batch, seq: seq, dtype: o.computeDType, logits: o.logits, tp: o.tp, ep: o.ep)
+            layerPeak = a.layerPeak
+            logitsPeak = a.logitsPeak
+        }
+        var best: MemoryPlan?
+        for s in w.stageBytes.indices {
+            // Logits exist only on the last stage; every stage runs decoder layers.
+            let act = s == w.stageBytes.count - 1 ? max(layerPeak, logitsPeak) : layerPeak
+            let total = w.stageBytes[s] + kv.stageBytes[s] + act
+            if total > (best?.total ?? -1) {
+                best = MemoryPlan(weights: w.stageBytes[s], kvCache: kv.stageBytes[s], activation: act, total: total,
+                                  capacity: gpu.capacity, free: gpu.capacity - total, fits: total <= gpu.capacity,
+                                  utilization: total / gpu.capacity, stage: s, devices: o.parallelism.devices)
+            }
+        }
+        guard let plan = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }
+        return plan
+    }
+}
