@@ -35,8 +35,8 @@ let package = Package(
             name: "kvcalc",
             dependencies: ["KVLang", "KVStdlib", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"]),
-        .testTarget(name: "KVLangTests", dependencies: ["KVLang"]),
+        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
+        .testTarget(name: "KVLangTests", dependencies: ["KVLang"], exclude: ["Examples", "Errors", "Stdlib"]),
         // End-to-end: runs the built kvcalc binary as a user would.
         .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
     ]
