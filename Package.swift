@@ -31,12 +31,18 @@ let package = Package(
             // cost a sixth of the evaluation time. Debug builds keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // libedit, the REPL's line editor (Debian: libedit-dev; scripts/install-deps.sh installs it).
+        .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // The REPL without a terminal: entries in, transcript out; commands, completion, history file, notebooks.
+        .target(name: "KVRepl", dependencies: ["KVLang"]),
         .executableTarget(
             name: "kvcalc",
-            dependencies: ["KVLang", "KVStdlib", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KVLang", "KVStdlib", "KVRepl", "CLibedit",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang"], exclude: ["Examples", "Errors", "Stdlib"]),
+        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang"], exclude: ["Golden"]),
         // End-to-end: runs the built kvcalc binary as a user would.
         .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
     ]
