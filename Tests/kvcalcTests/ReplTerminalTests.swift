@@ -39,6 +39,10 @@ final class ReplTerminalTests: XCTestCase {
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", "repl"] + keys) }
         func type(_ text: String) throws { try run(["send-keys", "-t", "repl", "-l", text]) }
+        func enter(_ text: String) throws {
+            try type(text)
+            try keys("Enter")
+        }
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", "repl"]).output }
         /// Read from what tmux prints, not its exit status: Foundation may reap the child before waitpid does.
         var alive: Bool { ((try? run(["list-sessions", "-F", "#{session_name}"]))?.output ?? "").contains("repl") }
@@ -89,8 +93,7 @@ final class ReplTerminalTests: XCTestCase {
         XCTAssertTrue(try tmux.screen().contains("kvcalc 0.1.0"), "the banner names the version")
 
         // Tab completes a record's field.
-        try tmux.type("let llama = {layers: 32, kv_heads: 8}")
-        try tmux.keys("Enter")
+        try tmux.enter("let llama = {layers: 32, kv_heads: 8}")
         try tmux.type("llama.la")
         try tmux.keys("Tab")
         try waitFor(tmux, "llama.layers")
@@ -98,11 +101,9 @@ final class ReplTerminalTests: XCTestCase {
         try waitFor(tmux, "\n32\n")
 
         // An open bracket continues the entry on a second prompt.
-        try tmux.type("(1 GiB +")
-        try tmux.keys("Enter")
+        try tmux.enter("(1 GiB +")
         try waitFor(tmux, "\n...")
-        try tmux.type("2 GiB)")
-        try tmux.keys("Enter")
+        try tmux.enter("2 GiB)")
         try waitFor(tmux, "3 GiB")
 
         // Up brings the two-line entry back whole; Enter runs it again.
@@ -115,18 +116,15 @@ final class ReplTerminalTests: XCTestCase {
         try tmux.type("12345 junk")
         try tmux.keys("C-c")
         try waitFor(tmux, "^C")
-        try tmux.type("ans * 2")
-        try tmux.keys("Enter")
+        try tmux.enter("ans * 2")
         try waitFor(tmux, "6 GiB")
 
         // Ctrl-C stops a long evaluation, and nothing of it stays.
-        try tmux.type("let slow = sum(map(1..2000000, fn(i) = sum(map(1..50, fn(j) = j))))")
-        try tmux.keys("Enter")
+        try tmux.enter("let slow = sum(map(1..2000000, fn(i) = sum(map(1..50, fn(j) = j))))")
         Thread.sleep(forTimeInterval: 0.5)
         try tmux.keys("C-c")
         try waitFor(tmux, "error: interrupted")
-        try tmux.type("llama.kv_heads")
-        try tmux.keys("Enter")
+        try tmux.enter("llama.kv_heads")
         try waitFor(tmux, "\n8\n")
 
         // Ctrl-D leaves; the history file has every entry, the multi-line one whole.
