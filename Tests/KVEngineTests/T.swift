@@ -1,2 +1,0 @@
-import XCTest
-final class T: XCTestCase { func testX() {} }
