@@ -62,9 +62,7 @@ private func run<C: PrefixCache>(_ trace: Trace, _ initial: C, _ blockSize: Int)
                 while j < end, cache.contains(blocks[j]) { j += 1 }
                 let h = j - first
                 hits += h
-                // min(h × blockSize, input) without an overflowing product for huge block sizes.
-                let input = trace.inputLengths[r]
-                hitTokens += h > input / blockSize ? input : h * blockSize
+                hitTokens += prefixTokens(h, trace.inputLengths[r], blockSize)
                 for k in first..<end { cache.touch(blocks[k]) }
             }
         }
