@@ -29,5 +29,8 @@ let package = Package(
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang"]),
+        // Trace-replay benchmark against the Python reference (Benchmarks/replay/run.sh); build with -c release.
+        .executableTarget(name: "kvbench-replay", dependencies: ["KVEngine"], path: "Benchmarks/replay",
+                          exclude: ["run.sh", "reference_replay.py", "make_large_trace.py"]),
     ]
 )

@@ -1,14 +1,23 @@
+import Foundation
+
 /// Maps arbitrary 64-bit hash ids to dense indices 0, 1, 2… in order of first appearance.
-/// Open addressing with linear probing: a Swift `Dictionary` costs several times more per look-up on the hot path.
+///
+/// Trace ids are usually small non-negative integers handed out in increasing order (Mooncake's are), so ids below
+/// the direct size go through a plain table indexed by the id: sequential ids then touch memory sequentially, where
+/// any hash spreads them over a table far larger than the CPU cache (that miss was half the replay's time).
+/// Other ids (negative, or large hashes) go to an open-addressing table with linear probing.
 struct IdMap {
+    private let direct: ZeroedInt32Table  // dense index + 1; 0 marks an id not seen yet
     private var keys: [Int64]
     private var values: [Int32]  // -1 marks an empty slot
     private var mask: Int
+    private var hashedSlots = 0
     private(set) var count = 0
 
-    init(expected: Int = 1024) {
-        var size = 16
-        while size < expected * 2 { size <<= 1 }
+    /// Ids in 0..<directSize go through the direct table (4 bytes each, zero pages until touched).
+    init(directSize: Int) {
+        direct = ZeroedInt32Table(count: max(0, directSize))
+        let size = 1024
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: -1, count: size)
         mask = size - 1
@@ -17,6 +26,22 @@ struct IdMap {
     /// The dense index of `key`, assigning the next one when it is new; nil once 2^31 − 1 ids are taken.
     @inline(__always)
     mutating func index(of key: Int64) -> Int32? {
+        guard key >= 0, key < direct.count else { return hashedIndex(of: key) }
+        let slot = direct.base + Int(key)
+        if slot.pointee > 0 { return slot.pointee - 1 }
+        guard let v = next() else { return nil }
+        slot.pointee = v + 1
+        return v
+    }
+
+    @inline(__always)
+    private mutating func next() -> Int32? {
+        guard count < Int(Int32.max) else { return nil }
+        count += 1
+        return Int32(count - 1)
+    }
+
+    private mutating func hashedIndex(of key: Int64) -> Int32? {
         var slot = Self.hash(key) & mask
         while true {
             let v = values[slot]
@@ -24,18 +49,17 @@ struct IdMap {
             if keys[slot] == key { return v }
             slot = (slot + 1) & mask
         }
-        guard count < Int(Int32.max) else { return nil }
-        let v = Int32(count)
+        guard let v = next() else { return nil }
         keys[slot] = key
         values[slot] = v
-        count += 1
-        if count * 2 > mask { grow() }
+        hashedSlots += 1
+        if hashedSlots * 2 > mask { grow() }  // keep the load under one half
         return v
     }
 
     @inline(__always)
     private static func hash(_ key: Int64) -> Int {
-        // Fibonacci hashing: the high bits of the product are well mixed even for sequential ids.
+        // Fibonacci hashing: the high bits of the product are well mixed even for patterned ids.
         Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 20)
     }
 
@@ -52,5 +76,31 @@ struct IdMap {
             keys[slot] = k
             values[slot] = v
         }
+    }
+}
+
+/// A zero-filled Int32 table from `calloc`: large ones come straight from fresh zero pages, so the parts never used
+/// cost neither time nor memory.
+final class ZeroedInt32Table {
+    let base: UnsafeMutablePointer<Int32>
+    let count: Int
+    private let fromCalloc: Bool
+
+    init(count: Int) {
+        if let raw = calloc(max(count, 1), MemoryLayout<Int32>.stride) {
+            base = raw.bindMemory(to: Int32.self, capacity: max(count, 1))
+            self.count = count
+            fromCalloc = true
+        } else {
+            // No memory for the table: every id takes the hashed path.
+            base = .allocate(capacity: 1)
+            base.initialize(to: 0)
+            self.count = 0
+            fromCalloc = false
+        }
+    }
+
+    deinit {
+        if fromCalloc { free(base) } else { base.deallocate() }
     }
 }

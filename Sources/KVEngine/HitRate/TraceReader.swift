@@ -7,8 +7,12 @@ import Foundation
 public enum TraceReader {
     /// Reads and parses the file at `path`; requests come back in timestamp order (stable).
     public static func read(path: String) throws -> Trace {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError("cannot read the trace file \(path)", argument: "path")
+        // Mapped, not copied: the parser reads each byte once, so a copy would only add page faults.
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw EngineError("cannot read the trace file \(path): \(error.localizedDescription)", argument: "path")
         }
         return try parse(data, name: path)
     }
@@ -16,8 +20,18 @@ public enum TraceReader {
     /// Parses JSON lines held in memory; `name` is used in error messages.
     public static func parse(_ data: Data, name: String) throws -> Trace {
         var trace = try data.withUnsafeBytes { raw in
-            var p = LineParser(bytes: raw.bindMemory(to: UInt8.self), name: name)
-            return try p.parseAll()
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var parsed: Trace?
+            // Every id takes at least two bytes ("1,"), so bytes / 2 + 1 bounds the ids: the parser writes them
+            // straight into the array's storage; the pages it never reaches are never touched.
+            let blocks = try [Int32](unsafeUninitializedCapacity: bytes.count / 2 + 1) { buffer, initialized in
+                var p = LineParser(bytes: bytes, name: name, out: buffer)
+                defer { initialized = p.outCount }
+                parsed = try p.parseAll()
+            }
+            guard var trace = parsed else { throw EngineError("\(name): could not be parsed", argument: "path") }
+            trace.blocks = blocks
+            return trace
         }
         trace.sortByTimestamp()
         return trace
@@ -30,16 +44,20 @@ private struct LineParser {
     let name: String
     var i = 0
     var line = 0
-    var ids = IdMap(expected: 1 << 16)
+    var ids: IdMap
+    /// The columns other than blocks, which go to `out`.
     var trace: Trace
+    let out: UnsafeMutableBufferPointer<Int32>
+    var outCount = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, name: String) {
+    init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>) {
         self.bytes = bytes
         self.name = name
+        self.out = out
+        // Ids numbered densely from 0 (Mooncake's) stay below the number of ids, itself below bytes / 2.
+        ids = IdMap(directSize: bytes.count / 2 + 1)
         trace = Trace(name: name, timestamps: [], inputLengths: [], outputLengths: [], blockStart: [0], blocks: [],
                       distinctBlocks: 0)
-        // About one block id per 7 bytes in Mooncake files; reserving avoids regrowth on large traces.
-        trace.blocks.reserveCapacity(bytes.count / 7)
     }
 
     mutating func parseAll() throws -> Trace {
@@ -91,7 +109,7 @@ private struct LineParser {
         var input: Int?
         var output = 0
         var sawIds = false
-        let firstBlock = trace.blocks.count
+        let firstBlock = outCount
         skipSpaces()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             throw fail("empty object: timestamp, input_length and hash_ids are required")
@@ -106,7 +124,7 @@ private struct LineParser {
             case .output: output = try parseCount("output_length")
             case .hashIds:
                 // A repeated key replaces the earlier list.
-                trace.blocks.removeSubrange(firstBlock...)
+                outCount = firstBlock
                 try parseIds()
                 sawIds = true
             case .other: try skipValue(depth: 0)
@@ -127,7 +145,7 @@ private struct LineParser {
         trace.timestamps.append(timestamp)
         trace.inputLengths.append(input)
         trace.outputLengths.append(output)
-        trace.blockStart.append(trace.blocks.count)
+        trace.blockStart.append(outCount)
     }
 
     private mutating func parseKey() throws -> Key {
@@ -139,13 +157,20 @@ private struct LineParser {
             i += 1
         }
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("unterminated key") }
-        let key = UnsafeBufferPointer(rebasing: bytes[start..<i])
+        let length = i - start
         i += 1
-        if key.elementsEqual("hash_ids".utf8) { return .hashIds }
-        if key.elementsEqual("input_length".utf8) { return .input }
-        if key.elementsEqual("timestamp".utf8) { return .timestamp }
-        if key.elementsEqual("output_length".utf8) { return .output }
-        return .other
+        // Dispatch on length and first byte, then confirm the whole key.
+        let candidate: (Key, StaticString)
+        switch (length, bytes[start]) {
+        case (8, UInt8(ascii: "h")): candidate = (.hashIds, "hash_ids")
+        case (12, UInt8(ascii: "i")): candidate = (.input, "input_length")
+        case (9, UInt8(ascii: "t")): candidate = (.timestamp, "timestamp")
+        case (13, UInt8(ascii: "o")): candidate = (.output, "output_length")
+        default: return .other
+        }
+        guard let base = bytes.baseAddress,
+              memcmp(base + start, candidate.1.utf8Start, length) == 0 else { return .other }
+        return candidate.0
     }
 
     /// An optionally signed integer of at most 18 digits (no overflow possible).
@@ -208,8 +233,11 @@ private struct LineParser {
         while true {
             skipSpaces()
             let id = try parseInteger("a hash id")
-            guard let dense = ids.index(of: id) else { throw fail("too many distinct hash ids") }
-            trace.blocks.append(dense)
+            guard let dense = ids.index(of: id), outCount < out.count else {
+                throw fail("too many distinct hash ids")
+            }
+            out[outCount] = dense
+            outCount += 1
             skipSpaces()
             guard i < bytes.count else { throw fail("unterminated hash_ids list") }
             if bytes[i] == UInt8(ascii: ",") {
