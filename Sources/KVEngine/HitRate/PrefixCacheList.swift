@@ -1,7 +1,11 @@
-/// LRU and FIFO as one intrusive doubly linked list in arrays: `prev`/`next` per block, a sentinel at index
-/// `items`, the head (next of the sentinel) is the victim, new and refreshed blocks go to the tail.
-/// `prev == -1` marks a block that is not cached. O(1) per touch, no allocation after start.
+/// LRU and FIFO as one intrusive doubly linked list in arrays. Cached blocks live in `capacity` slots; `slotOf`
+/// maps a block to its slot (-1: not cached) and `owner` a slot back to its block. `prev`/`next` link the slots,
+/// with a sentinel slot at index `capacity`: the head (next of the sentinel) is the victim, new and refreshed blocks
+/// go to the tail. O(1) per touch, no allocation after start; the list arrays are only capacity-sized, so they stay
+/// in the CPU cache where a per-block list would not.
 struct ListCache: PrefixCache {
+    private let slotOf: Slab<Int32>
+    private let owner: Slab<Int32>
     private let prev: Slab<Int32>
     private let next: Slab<Int32>
     private let sentinel: Int32
@@ -12,47 +16,52 @@ struct ListCache: PrefixCache {
     init(items: Int, capacity: Int) { self.init(items: items, capacity: capacity, refreshOnHit: true) }
 
     init(items: Int, capacity: Int, refreshOnHit: Bool) {
-        prev = Slab<Int32>(count: items + 1, value: -1)
-        next = Slab<Int32>(count: items + 1, value: -1)
-        sentinel = Int32(items)
-        prev.base[items] = sentinel
-        next.base[items] = sentinel
         self.capacity = max(0, min(capacity, items))
+        slotOf = Slab<Int32>(count: items, value: -1)
+        owner = Slab<Int32>(count: self.capacity, value: -1)
+        prev = Slab<Int32>(count: self.capacity + 1, value: -1)
+        next = Slab<Int32>(count: self.capacity + 1, value: -1)
+        sentinel = Int32(self.capacity)
+        prev.base[self.capacity] = sentinel
+        next.base[self.capacity] = sentinel
         self.refreshOnHit = refreshOnHit
     }
 
     @inline(__always)
-    func contains(_ id: Int32) -> Bool { prev.base[Int(id)] >= 0 }
+    func contains(_ id: Int32) -> Bool { slotOf.base[Int(id)] >= 0 }
 
     @inline(__always)
     mutating func touch(_ id: Int32) {
-        let p = prev.base, n = next.base
-        if p[Int(id)] >= 0 {
+        var slot = slotOf.base[Int(id)]
+        if slot >= 0 {
             guard refreshOnHit else { return }
-            unlink(id, p, n)
+            unlink(slot)
         } else {
             guard capacity > 0 else { return }
             if count == capacity {
-                let victim = n[Int(sentinel)]
-                unlink(victim, p, n)
-                p[Int(victim)] = -1
+                slot = next.base[Int(sentinel)]
+                unlink(slot)
+                slotOf.base[Int(owner.base[Int(slot)])] = -1
             } else {
+                slot = Int32(count)
                 count += 1
             }
+            owner.base[Int(slot)] = id
+            slotOf.base[Int(id)] = slot
         }
         // Append at the tail (most recent).
-        let last = p[Int(sentinel)]
-        n[Int(last)] = id
-        p[Int(id)] = last
-        n[Int(id)] = sentinel
-        p[Int(sentinel)] = id
+        let last = prev.base[Int(sentinel)]
+        next.base[Int(last)] = slot
+        prev.base[Int(slot)] = last
+        next.base[Int(slot)] = sentinel
+        prev.base[Int(sentinel)] = slot
     }
 
     @inline(__always)
-    private func unlink(_ id: Int32, _ p: UnsafeMutablePointer<Int32>, _ n: UnsafeMutablePointer<Int32>) {
-        let a = p[Int(id)], b = n[Int(id)]
-        n[Int(a)] = b
-        p[Int(b)] = a
+    private func unlink(_ slot: Int32) {
+        let a = prev.base[Int(slot)], b = next.base[Int(slot)]
+        next.base[Int(a)] = b
+        prev.base[Int(b)] = a
     }
 }
 
