@@ -58,6 +58,13 @@ private struct LineParser {
         ids = IdMap(directSize: bytes.count / 2 + 1)
         trace = Trace(name: name, timestamps: [], inputLengths: [], outputLengths: [], blockStart: [0], blocks: [],
                       distinctBlocks: 0)
+        // A request line takes at least 46 bytes, so this about bounds the requests; untouched capacity costs nothing,
+        // and the columns never regrow (regrowth copies were 7 % of the time on large traces).
+        let requests = bytes.count / 46 + 1
+        trace.timestamps.reserveCapacity(requests)
+        trace.inputLengths.reserveCapacity(requests)
+        trace.outputLengths.reserveCapacity(requests)
+        trace.blockStart.reserveCapacity(requests + 1)
     }
 
     mutating func parseAll() throws -> Trace {
