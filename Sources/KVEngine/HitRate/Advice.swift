@@ -50,9 +50,9 @@ public struct Advice: Sendable, Equatable {
             out.append(Advice(kind: .lessMemory, argument: "arrival", value: arrival,
                               message: "Cache utilization is under 30 %: less memory would do, or the cache can serve more load."))
         }
-        if w.kvBytes >= 2 {
+        if w.kvBytes == 2 || w.kvBytes == 4 {
             out.append(Advice(kind: .fp8KV, argument: "kv_dtype", value: 1,
-                              message: "The KV cache is 16- or 32-bit: an FP8 KV cache holds \(Int(w.kvBytes))× the tokens."))
+                              message: "The KV cache is 16- or 32-bit: an FP8 KV cache holds \(w.kvBytes >= 4 ? 4 : 2)× the tokens."))
         }
         if active > 2 * cached {
             let replicas = cached > 0 ? (active / cached).rounded(.up) : nil

@@ -43,7 +43,7 @@ public struct ReplayCurve: Sendable {
     /// About `points` rows at log-spaced capacities from 1 to the saturation capacity (both included).
     public func rows(points: Int = 50) -> [ReplayCurveRow] {
         let top = max(saturationCapacity, 1)
-        let n = max(points, 2)
+        let n = min(max(points, 2), 100_000)
         var capacities: [Int] = []
         for k in 0..<n {
             let c = Int(pow(Double(top), Double(k) / Double(n - 1)).rounded())

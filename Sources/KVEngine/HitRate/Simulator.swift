@@ -69,7 +69,7 @@ public struct SimulationConfig: Sendable, Equatable {
             throw EngineError("batches must be between 2 and 1000", argument: "batches")
         }
         // Keeps turns × seq (a conversation's last prompt) far from overflowing.
-        guard turns.multipliedReportingOverflow(by: seq).partialValue < 1 << 40, turns < 1 << 20, seq < 1 << 30 else {
+        guard turns < 1 << 20, seq < 1 << 30, turns * seq < 1 << 40 else {
             throw EngineError("turns × seq is too large to simulate", argument: "seq")
         }
         if let warmup { try requireNonNegative(warmup, "warmup") }
@@ -138,6 +138,9 @@ private struct ConversationSimulator {
             arrivals.append(t)
         }
         let end = t
+        guard end.isFinite else {
+            throw EngineError("the arrivals do not fit in a finite time span", argument: "arrival")
+        }
         let start = c.warmup ?? 3 * Double(c.turns) * c.interval
         guard start < end else {
             throw EngineError("the warm-up (\(start) s) outlasts the \(c.conversations) conversations' arrivals " +

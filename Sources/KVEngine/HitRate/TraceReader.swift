@@ -201,10 +201,11 @@ private struct LineParser {
         return negative ? -v : v
     }
 
-    /// A non-negative integer count (input_length, output_length).
+    /// A non-negative integer count (input_length, output_length), below 2^32 so that sums cannot overflow.
     private mutating func parseCount(_ what: String) throws -> Int {
         let v = try parseInteger(what)
         guard v >= 0 else { throw fail("\(what) must not be negative") }
+        guard v < 1 << 32 else { throw fail("\(what) must be below 2^32 tokens") }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") {
             throw fail("\(what) must be a whole number")
         }

@@ -61,6 +61,7 @@ final class ReplayTests: XCTestCase {
                    "{\"timestamp\": 1, \"input_length\": -4, \"hash_ids\": []}",
                    "{\"timestamp\": 1, \"input_length\": 4.5, \"hash_ids\": []}",
                    "{\"timestamp\": 1, \"input_length\": 4, \"hash_ids\": [1,]}",
+                   "{\"timestamp\": 1, \"input_length\": 99999999999999999, \"hash_ids\": [1]}",
                    "{\"timestamp\": 1, \"input_length\": 4, \"hash_ids\": [99999999999999999999]}",
                    "{\"timestamp\": 1, \"input_length\": 4, \"hash_ids\": [1]} x",
                    "{\"timestamp\": 1, \"input_length\": 4, \"hash_ids\": [1], \"s\": \"open}",

@@ -107,6 +107,23 @@ final class SimulatorTests: XCTestCase {
         XCTAssertThrowsError(try simulate(bad)) { XCTAssertEqual(($0 as? EngineError)?.argument, "turns") }
     }
 
+    /// Extreme but valid numbers give answers or errors, never traps.
+    func testExtremeInputsDoNotTrap() throws {
+        var w = chat(share: 1)
+        w.arrival = 1e-300
+        XCTAssertNoThrow(try simulate(SimulationConfig(w, conversations: 10)))
+        w = chat(share: 1)
+        w.kvBytes = 1e300
+        w.memory = 1e308
+        XCTAssertNoThrow(try hitRate(w))
+        XCTAssertNoThrow(try sensitivity(w, method: .lru))
+        XCTAssertNoThrow(try CheLRU.evaluate(w, thinkTime: .fixed))
+        w = chat(share: 1e12)
+        XCTAssertNoThrow(try simulate(SimulationConfig(w, conversations: 1000, seed: 3)))
+        let huge = SimulationConfig(arrival: 1, turns: 1 << 21, interval: 1, seq: 1, capacityTokens: 1)
+        XCTAssertThrowsError(try simulate(huge)) { XCTAssertEqual(($0 as? EngineError)?.argument, "seq") }
+    }
+
     func testZeroCapacityNeverHits() throws {
         let s = try simulate(SimulationConfig(arrival: 1, turns: 3, interval: 10, seq: 100, capacityTokens: 0,
                                               conversations: 2000))
