@@ -39,7 +39,7 @@ public struct Advice: Sendable, Equatable {
         }
         if hitRate < 0.5 {
             // Memory that gives 50 % under the seed model; none when turns ≤ 2 caps the hit rate at or below 50 %.
-            let memory = try? MemoryFor.target(w, target: 0.5).exactMemory
+            let memory = try? memoryFor(w, target: 0.5).exactMemory
             out.append(Advice(kind: .moreMemory, argument: "memory", value: memory,
                               message: "The hit rate is under 50 %: add KV-cache memory or reduce the arrival rate."))
         }

@@ -88,7 +88,7 @@ final class SeedModelTests: XCTestCase {
     }
 
     func testMemoryForShortcutAndExact() throws {
-        let m = try MemoryFor.target(llama7B(), target: 0.5)
+        let m = try memoryFor(llama7B(), target: 0.5)
         // shortcut: 15 × 0.5 = 7.5 conversations × 2560 tokens = 19,200 tokens
         //   memory = 16.8e9 + 19,200 × 524,288 = 26,866,329,600 B, which gives 0.8 × 7.5 / 15 = 0.4, not 0.5
         XCTAssertEqual(m.shortcutConversations, 7.5)
@@ -102,10 +102,10 @@ final class SeedModelTests: XCTestCase {
 
     func testMemoryForBeyondCeilingIsAnError() {
         // 5 turns saturate at 80 %
-        XCTAssertThrowsError(try MemoryFor.target(llama7B(), target: 0.85)) {
+        XCTAssertThrowsError(try memoryFor(llama7B(), target: 0.85)) {
             XCTAssertEqual(($0 as? EngineError)?.argument, "target")
         }
-        XCTAssertThrowsError(try MemoryFor.target(llama7B(), target: -0.1))
-        XCTAssertNoThrow(try MemoryFor.target(llama7B(), target: 0.8))
+        XCTAssertThrowsError(try memoryFor(llama7B(), target: -0.1))
+        XCTAssertNoThrow(try memoryFor(llama7B(), target: 0.8))
     }
 }
