@@ -6,7 +6,10 @@ import Foundation
 /// the direct size go through a plain table indexed by the id: sequential ids then touch memory sequentially, where
 /// any hash spreads them over a table far larger than the CPU cache (that miss was half the replay's time).
 /// Other ids (negative, or large hashes) go to an open-addressing table with linear probing.
+/// Before either, while every new id is the next dense index (0, 1, 2… in order of first appearance, as in
+/// Mooncake traces), the map is the identity and needs no table at all: an id below `count` has been seen.
 struct IdMap {
+    private var identity = true
     private let direct: ZeroedInt32Table  // dense index + 1; 0 marks an id not seen yet
     private var keys: [Int64]
     private var values: [Int32]  // -1 marks an empty slot
@@ -26,12 +29,25 @@ struct IdMap {
     /// The dense index of `key`, assigning the next one when it is new; nil once 2^31 − 1 ids are taken.
     @inline(__always)
     mutating func index(of key: Int64) -> Int32? {
+        if identity {
+            if key >= 0, key < count { return Int32(truncatingIfNeeded: key) }
+            if key == count { return next() }
+            leaveIdentity()
+        }
         guard key >= 0, key < direct.count else { return hashedIndex(of: key) }
         let slot = direct.base + Int(key)
         if slot.pointee > 0 { return slot.pointee - 1 }
         guard let v = next() else { return nil }
         slot.pointee = v + 1
         return v
+    }
+
+    /// Records the ids seen so far (0..<count, each its own index) in the tables, for the general path.
+    private mutating func leaveIdentity() {
+        identity = false
+        let seen = count
+        count = 0
+        for id in 0..<seen { _ = index(of: Int64(id)) }
     }
 
     @inline(__always)

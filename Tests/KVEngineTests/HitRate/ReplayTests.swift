@@ -79,6 +79,18 @@ final class ReplayTests: XCTestCase {
                        12 + 8 + 9)
     }
 
+    /// Dense indices in order of first appearance, whatever the ids: in-order ids (the identity fast path) until
+    /// id 5 arrives where 3 was next, then the tables; negative and huge ids take the hashed path.
+    func testDenseIndices() throws {
+        let lines = [[0, 1, 2], [0, 1, 5], [0, 3], [-5, 1 << 40, -5, 5]].enumerated().map { i, ids in
+            "{\"timestamp\": \(i), \"input_length\": 1, \"hash_ids\": \(ids)}"
+        }
+        let trace = try TraceReader.parse(Data(lines.joined(separator: "\n").utf8), name: "ids")
+        XCTAssertEqual(trace.blocks, [0, 1, 2, 0, 1, 3, 0, 4, 5, 6, 5, 3])
+        XCTAssertEqual(trace.distinctBlocks, 7)
+        XCTAssertEqual(trace.blockStart, [0, 3, 6, 8, 12])
+    }
+
     func testEmptyTrace() throws {
         let r = try replay(TraceReader.parse(Data("\n\n".utf8), name: "empty"), capacity: 10)
         XCTAssertEqual([r.requests, r.lookups, r.hits], [0, 0, 0])
