@@ -13,7 +13,9 @@ public struct SimulationConfig: Sendable, Equatable {
     public var thinkTime: ThinkTime
     /// 1 caches single tokens; B > 1 caches only whole blocks of B tokens (a prompt's partial tail block is recomputed).
     public var blockSize: Int
-    /// Conversations to simulate; the measurement ends when the last one arrives.
+    /// Conversations to simulate; the measurement ends when the last one arrives. The default (nil in the
+    /// initializers) covers the warm-up and ten conversation lifetimes: arrival × 13 × turns × interval,
+    /// between 20,000 and 2,000,000.
     public var conversations: Int
     /// Seconds discarded at the start; nil: three conversation lifetimes (3 × turns × interval).
     public var warmup: Double?
@@ -22,7 +24,7 @@ public struct SimulationConfig: Sendable, Equatable {
     public var seed: UInt64
 
     public init(arrival: Double, turns: Int, interval: Double, seq: Int, capacityTokens: Int,
-                thinkTime: ThinkTime = .exponential, blockSize: Int = 1, conversations: Int = 20_000,
+                thinkTime: ThinkTime = .exponential, blockSize: Int = 1, conversations: Int? = nil,
                 warmup: Double? = nil, batches: Int = 20, seed: UInt64 = 1) {
         self.arrival = arrival
         self.turns = turns
@@ -31,7 +33,7 @@ public struct SimulationConfig: Sendable, Equatable {
         self.capacityTokens = capacityTokens
         self.thinkTime = thinkTime
         self.blockSize = blockSize
-        self.conversations = conversations
+        self.conversations = conversations ?? Self.defaultConversations(arrival, turns, interval)
         self.warmup = warmup
         self.batches = batches
         self.seed = seed
@@ -40,7 +42,7 @@ public struct SimulationConfig: Sendable, Equatable {
     /// The workload of an analytical model, with the seed model's cache capacity (max_cached_tokens).
     /// Throws when turns or seq is not a whole number.
     public init(_ w: HitRateWorkload, thinkTime: ThinkTime = .exponential, blockSize: Int = 1,
-                conversations: Int = 20_000, seed: UInt64 = 1) throws {
+                conversations: Int? = nil, seed: UInt64 = 1) throws {
         try w.validate()
         guard let turns = Int(exactly: w.turns) else {
             throw EngineError("simulate needs a whole number of turns, got \(w.turns)", argument: "turns")
@@ -53,6 +55,12 @@ public struct SimulationConfig: Sendable, Equatable {
         }
         self.init(arrival: w.arrival, turns: turns, interval: w.interval, seq: seq, capacityTokens: capacity,
                   thinkTime: thinkTime, blockSize: blockSize, conversations: conversations, seed: seed)
+    }
+
+    static func defaultConversations(_ arrival: Double, _ turns: Int, _ interval: Double) -> Int {
+        let wanted = arrival * 13 * Double(turns) * interval
+        guard wanted.isFinite else { return 2_000_000 }
+        return Int(min(max(wanted, 20_000), 2_000_000))
     }
 
     func validate() throws {

@@ -90,6 +90,11 @@ final class SimulatorTests: XCTestCase {
         var other = config
         other.seed = 43
         XCTAssertNotEqual(try simulate(config).tokenHitRate.mean, try simulate(other).tokenHitRate.mean)
+        // Default length: warm-up plus ten lifetimes, 100 × 13 × 5 × 30 = 195,000 conversations.
+        XCTAssertEqual(SimulationConfig(arrival: 100, turns: 5, interval: 30, seq: 1, capacityTokens: 1).conversations,
+                       195_000)
+        XCTAssertEqual(SimulationConfig(arrival: .nan, turns: 5, interval: 30, seq: 1, capacityTokens: 1).conversations,
+                       2_000_000)
         // The generator's stream is fixed by the seed on every platform.
         var g = Xoshiro256(seed: 0)
         XCTAssertEqual(g.next(), 0x99EC_5F36_CB75_F2B4)
