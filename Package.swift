@@ -39,5 +39,8 @@ let package = Package(
         .testTarget(name: "KVLangTests", dependencies: ["KVLang"], exclude: ["Examples", "Errors", "Stdlib"]),
         // End-to-end: runs the built kvcalc binary as a user would.
         .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
+        // Trace-replay benchmark against the Python reference (Benchmarks/replay/run.sh); build with -c release.
+        .executableTarget(name: "kvbench-replay", dependencies: ["KVEngine"], path: "Benchmarks/replay",
+                          exclude: ["run.sh", "reference_replay.py", "make_large_trace.py"]),
     ]
 )
