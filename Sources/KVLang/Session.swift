@@ -8,6 +8,7 @@ public final class Session {
     public init(loadStdlib: Bool = true) throws(Diagnostic) {
         interpreter = Interpreter()
         CoreBuiltins.register(in: interpreter)
+        MemoryBuiltins.register(in: interpreter)
         if loadStdlib {
             for (name, text) in KVStdlib.files {
                 _ = try run(SourceFile(name: name, text: text))
