@@ -7,5 +7,6 @@ public enum KVStdlib {
         ("stdlib/dtypes.kv", PackageResources.dtypes_kv),
         ("stdlib/core.kv", PackageResources.core_kv),
         ("stdlib/memory.kv", PackageResources.memory_kv),
+        ("stdlib/models.kv", PackageResources.models_kv),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }
