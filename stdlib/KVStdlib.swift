@@ -8,5 +8,7 @@ public enum KVStdlib {
         ("stdlib/core.kv", PackageResources.core_kv),
         ("stdlib/memory.kv", PackageResources.memory_kv),
         ("stdlib/models.kv", PackageResources.models_kv),
+        ("stdlib/gpus.kv", PackageResources.gpus_kv),
+        ("stdlib/hitrate.kv", PackageResources.hitrate_kv),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

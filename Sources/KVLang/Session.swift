@@ -9,6 +9,7 @@ public final class Session {
         interpreter = Interpreter()
         CoreBuiltins.register(in: interpreter)
         MemoryBuiltins.register(in: interpreter)
+        HitRateBuiltins.register(in: interpreter)
         if loadStdlib {
             for (name, text) in KVStdlib.files {
                 _ = try run(SourceFile(name: name, text: text))

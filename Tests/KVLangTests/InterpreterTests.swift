@@ -39,7 +39,11 @@ final class InterpreterTests: XCTestCase {
 
     func testParametersShadowUnits() {
         XCTAssertEqual(Eval.text("fn f(s) = s * 2\nf(3)"), "6")
-        XCTAssertEqual(Eval.error("let s = 3")?.message, "`s` is already a unit (Time)")
+        // A variable may take a unit's name; after a number or `->` the name is still the unit.
+        XCTAssertEqual(Eval.text("let s = 3\ns * 2"), "6")
+        XCTAssertEqual(Eval.text("let s = 3\ns * 2 s"), "6 s")
+        XCTAssertEqual(Eval.text("let s = 3\n120 s -> min"), "2 min")
+        XCTAssertEqual(Eval.error("let sqrt = 3")?.message, "`sqrt` is a builtin function")
     }
 
     func testFunctionsAreValues() {

@@ -88,12 +88,9 @@ public final class Interpreter: @unchecked Sendable {
         }
     }
 
+    /// A variable may share a unit's name (`let s = …`): after a number or `->` the name still means the unit
+    /// (`3 s`), elsewhere the variable. Builtins cannot be redefined.
     func checkBindable(_ name: String, at span: Span) throws(Diagnostic) {
-        if let u = units.unit(named: name) {
-            let unit = units.units[u]
-            throw Diagnostic(.name, "`\(name)` is already a unit (\(units.name(of: unit.dimension)))", at: span,
-                             hint: "choose another name; function parameters may shadow units")
-        }
         if natives[name] != nil, case .function(let f)? = globals[name], case .native = f.body {
             throw Diagnostic(.name, "`\(name)` is a builtin function", at: span, hint: "choose another name")
         }
