@@ -112,7 +112,7 @@ extension Interpreter {
             var spans = bound?.1 ?? [Span](repeating: callSpan, count: count)
             if let arguments { for (i, a) in arguments.enumerated() where i < count { spans[i] = a.value.span } }
             var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
-                                      arguments: Array(stack[base..<(base + count)]), spans: spans, callSpan: callSpan)
+                                      arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan)
             return try native(&context)
         }
     }

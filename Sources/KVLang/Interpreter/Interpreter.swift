@@ -14,7 +14,7 @@ public final class Interpreter: @unchecked Sendable {
     var natives: [String: NativeFunction] = [:]
     var callDepth = 0
     /// Call frames: each call's parameters and captured values; names resolve to `stack[frameBase + slot]`.
-    var stack: [Value] = []
+    let stack = ValueStack()
     var frameBase = 0
     /// When set, the number of calls left before evaluation stops (tests of generated programs set it, so an
     /// exponential recursion ends quickly).
@@ -36,10 +36,10 @@ public final class Interpreter: @unchecked Sendable {
         let docs: [String: String]
     }
 
-    public func snapshot() -> Snapshot { Snapshot(units: units, globals: globals, docs: docs) }
+    public func snapshot() -> Snapshot { Snapshot(units: units.copy(), globals: globals, docs: docs) }
 
     public func restore(_ s: Snapshot) {
-        units = s.units
+        units = s.units.copy()
         globals = s.globals
         docs = s.docs
     }
@@ -55,7 +55,7 @@ public final class Interpreter: @unchecked Sendable {
                 restore(before)
                 callDepth = 0
                 evalDepth = 0
-                stack.removeAll(keepingCapacity: true)
+                stack.removeAll()
                 frameBase = 0
                 throw error
             }

@@ -27,6 +27,7 @@ public struct Dimension: Hashable, Sendable {
     /// The product of two dimensions; nil when an exponent overflows.
     public func multiplied(by other: Dimension, exponent sign: Rational = .one) -> Dimension? {
         if other.id == 0 { return self }
+        if id == 0, sign == .one { return other }
         if let cached = DimensionInterner.cachedProduct(id, other.id, sign) { return Dimension(id: cached) }
         let a = terms, b = other.terms
         var out: [Term] = []
