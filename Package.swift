@@ -22,7 +22,7 @@ let package = Package(
         .target(
             name: "KVStdlib",
             path: "stdlib",
-            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv"].map { .embedInCode($0) }
+            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv", "tables.kv"].map { .embedInCode($0) }
         ),
         .target(
             name: "KVLang",

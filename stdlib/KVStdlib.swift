@@ -6,5 +6,6 @@ public enum KVStdlib {
         ("stdlib/units.kv", PackageResources.units_kv),
         ("stdlib/dtypes.kv", PackageResources.dtypes_kv),
         ("stdlib/core.kv", PackageResources.core_kv),
+        ("stdlib/tables.kv", PackageResources.tables_kv),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }
