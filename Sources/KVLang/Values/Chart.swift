@@ -16,7 +16,7 @@ public struct Chart: Sendable {
         public let unit: String
 
         /// `batch`, `KV cache (GiB)`.
-        public var label: String { unit.isEmpty ? title : "\(title) (\(unit))" }
+        public var label: String { unit.isEmpty || unit == title ? title : "\(title) (\(unit))" }
     }
 
     public let kind: Kind

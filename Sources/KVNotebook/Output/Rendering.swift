@@ -50,6 +50,6 @@ public struct Rendering: Equatable {
             }
             if old != f.contents { report.append(TextDiff.unified(old: old, new: f.contents, oldName: url.path, newName: "fresh rendering")) }
         }
-        return report.isEmpty ? nil : report.joined(separator: "\n")
+        return report.isEmpty ? nil : report.joined(separator: "\n\n")
     }
 }

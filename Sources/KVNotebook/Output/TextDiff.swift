@@ -2,8 +2,7 @@
 /// subsequence over lines: notebooks are short.
 enum TextDiff {
     static func unified(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let a = lines(old), b = lines(new)
         let ops = script(a, b)
         var out = ["--- \(oldName)", "+++ \(newName)"]
         // Group changes that lie within 2 × context lines of each other into one hunk.
@@ -24,6 +23,12 @@ enum TextDiff {
             k = stop
         }
         return out.joined(separator: "\n")
+    }
+
+    private static func lines(_ s: String) -> [String] {
+        var l = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if s.hasSuffix("\n") { l.removeLast() }
+        return l
     }
 
     struct Op {
@@ -47,10 +52,10 @@ enum TextDiff {
         while i < n || j < m {
             if i < n, j < m, a[i] == b[j] {
                 ops.append(Op(kind: " ", text: a[i], oldLine: i + 1, newLine: j + 1)); i += 1; j += 1
-            } else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] {
-                ops.append(Op(kind: "+", text: b[j], oldLine: i + 1, newLine: j + 1)); j += 1
-            } else {
+            } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
                 ops.append(Op(kind: "-", text: a[i], oldLine: i + 1, newLine: j + 1)); i += 1
+            } else {
+                ops.append(Op(kind: "+", text: b[j], oldLine: i + 1, newLine: j + 1)); j += 1
             }
         }
         return ops

@@ -45,7 +45,8 @@ public struct NotebookParser {
             }
             guard let close = (i + 1 ..< lines.count).first(where: { closes(lines[$0], fence) }) else {
                 throw NotebookError(path: path, line: lineNumber,
-                                    message: "this code fence is never closed (add a line `\(String(repeating: fence.character, count: fence.length))`)")
+                                    message: "this code fence is never closed: end the block with a line of "
+                                        + String(repeating: fence.character, count: fence.length))
             }
             let words = fence.info.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             guard words.first == "kv" else {

@@ -74,6 +74,7 @@ public struct HTMLPage {
         pre code { background: none; padding: 0; }
         pre code.language-kv { color: #0b4f9c; }
         pre:has(code.language-text) { background: #fff; border-left: 4px solid #2da44e; }
+        pre:has(code.language-error) { background: #fff8f8; border-left: 4px solid #cf222e; }
         table { border-collapse: collapse; margin: 1em 0; font-variant-numeric: tabular-nums; }
         th, td { border: 1px solid #d0d7de; padding: 0.3em 0.75em; }
         th { background: #f6f8fa; }

@@ -70,10 +70,10 @@ public struct MarkdownRenderer {
         case .expectedError(let values, let message):
             guard !cell.options.hideOutput else { break }
             self.values(values, cell: cell, into: &out)
-            out.block("Fails, as expected:\n\n" + MarkdownText.fenced(message, info: "text"))
+            out.block("Fails, as expected:\n\n" + MarkdownText.fenced(message, info: "error"))
         case .failed(let values, let message):
             self.values(values, cell: cell, into: &out)
-            out.block("**Error:**\n\n" + MarkdownText.fenced(message, info: "text"))
+            out.block("**Error:**\n\n" + MarkdownText.fenced(message, info: "error"))
         case .skipped:
             out.block("*Not run (`skip`).*\n")
         case .notRun:

@@ -53,7 +53,9 @@ public struct SVGChart {
         out += line(left, plotBottom, plotRight, plotBottom, stroke: "#57606a")
         for (k, s) in chart.series.enumerated() {
             let color = Self.palette[k % Self.palette.count]
-            let points = zip(xs, s.values).filter { $0.0.isFinite && $0.1.isFinite }
+            // Left to right, whatever the table's row order (a sweep over two lists revisits x).
+            let points = zip(xs, s.values).filter { $0.0.isFinite && $0.1.isFinite }.enumerated()
+                .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
             let path = points.map { "\(n(x($0.0))),\(n(y($0.1)))" }.joined(separator: " ")
             out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
             for p in points {
