@@ -17,7 +17,7 @@ public struct HTMLPage {
 
     public var html: String {
         let (markdown, charts) = MarkdownRenderer(notebook: notebook, run: run, charts: .placeholders).render()
-        var body = MarkdownParser().html(from: markdown)
+        var body = MarkdownParser().html(from: InkCompatibility.joinParagraphLines(markdown))
         for (name, chart) in charts {
             body = body.replacingOccurrences(of: name, with: "<figure>\n" + SVGChart(chart).svg + "</figure>")
         }
