@@ -28,7 +28,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.customShort("p"), .customLong("param")], help: "Replace a parameter's default: -p NAME=EXPR.")
     var parameters: [String] = []
 
-    @Flag(help: "Compare a fresh rendering with the committed one beside the notebook (NAME.md); exit 1 with a diff when they differ.")
+    @Flag(help: "Compare a fresh rendering with the committed one beside the notebook (NAME.md, or NAME.html with --html); exit 1 with a diff when they differ.")
     var check = false
 
     @Flag(help: "Render one self-contained HTML page, charts inline.")

@@ -6,7 +6,7 @@ import KVLang
 public struct SVGChart {
     public let chart: Chart
     let width = 640.0, height = 360.0
-    let left = 76.0, right = 20.0, top = 40.0, bottom = 58.0
+    let left = 86.0, right = 20.0, top = 40.0, bottom = 58.0
     static let palette = ["#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5"]
 
     public init(_ chart: Chart) { self.chart = chart }
@@ -33,8 +33,8 @@ public struct SVGChart {
         }
         out += text(chart.x.label, x: (left + plotRight) / 2, y: height - 12, anchor: "middle", weight: "600")
         let yMid = (top + plotBottom) / 2
-        out += "<text x=\"16\" y=\"\(n(yMid))\" text-anchor=\"middle\" font-weight=\"600\" fill=\"#1f2328\" "
-            + "transform=\"rotate(-90 16 \(n(yMid)))\">\(xml(chart.y.label))</text>\n"
+        out += "<text x=\"14\" y=\"\(n(yMid))\" text-anchor=\"middle\" font-weight=\"600\" fill=\"#1f2328\" "
+            + "transform=\"rotate(-90 14 \(n(yMid)))\">\(xml(chart.y.label))</text>\n"
         if chart.series.count > 1 { out += legend() }
         return out + "</svg>\n"
     }

@@ -20,7 +20,8 @@ public struct NotebookRunner {
         }
         let known = notebook.parameters.map(Self.parameterNames) ?? []
         for o in overrides where !known.contains(o.name) {
-            let list = known.isEmpty ? "this notebook has no `kv params` cell" : "its parameters: \(known.joined(separator: ", "))"
+            let list = notebook.parameters == nil ? "this notebook has no `kv params` cell"
+                : known.isEmpty ? "its `kv params` cell defines none" : "its parameters: \(known.joined(separator: ", "))"
             throw ParameterError(message: "-p \(o.name): no such parameter (\(list))")
         }
         var run = NotebookRun(formatter: session.formatter)
