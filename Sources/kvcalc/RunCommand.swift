@@ -8,14 +8,14 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a notebook (.kvnb) and render it to Markdown or HTML.",
         discussion: """
-            Prints the rendering on stdout unless -o names a file; with -o, charts are written as SVG files to
-            OUT_files/ beside it. A run with an error exits 1 and writes no file (with --keep-going it renders the
-            errors under their cells, writes the output, and still exits 1).
+            Prints the rendering on stdout unless -o names a file; with -o, charts are written as SVG files to \
+            OUT_files/ beside it. A run with an error exits 1 and writes no file (with --keep-going it renders \
+            the errors under their cells, writes the output, and still exits 1).
 
             Examples:
               kvcalc run notebooks/tour.kvnb
-              kvcalc run notebooks/kv-cache-101.kvnb -o notebooks/kv-cache-101.md -p batch=32
-              kvcalc run --check notebooks/tour.kvnb     # compares with notebooks/tour.md
+              kvcalc run notebooks/kv-cache-101.kvnb -p batch=32 -o /tmp/kv.md
+              kvcalc run --check notebooks/tour.kvnb   # against notebooks/tour.md
             """
     )
 
