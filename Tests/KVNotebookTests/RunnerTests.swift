@@ -113,6 +113,17 @@ final class RunnerTests: XCTestCase {
         XCTAssertTrue(r2.failed)
     }
 
+    func testAnInlineErrorStopsTheRunToo() throws {
+        let (nb, r) = try run("Text `{kv} 1 + \"a\"`.\n\n```kv\n2\n```\n")
+        XCTAssertTrue(r.stopped)
+        XCTAssertNil(r.stoppedAtCell)
+        guard case .notRun = r.outcome(of: nb.cells[0]) else { return XCTFail("ran past the error") }
+        let md = Rendering.markdown(nb, r, pagePath: "nb.md").text
+        XCTAssertTrue(md.contains("Text **⚠ nb.kvnb:1:14: error: "), md)
+        XCTAssertTrue(md.hasSuffix("*The run stopped at the inline error marked ⚠ above; nothing after it ran. "
+                                   + "`kvcalc run --keep-going` runs past it.*\n"), md)
+    }
+
     func testCellsShareOneEnvironmentTopToBottom() throws {
         let (nb, r) = try run("```kv\nlet a = 2 GiB\n```\n\n`{kv} a * 2`\n\n```kv\na -> MiB\n```\n")
         XCTAssertEqual(values(r.outcome(of: nb.cells[1]), r), ["2048 MiB"])

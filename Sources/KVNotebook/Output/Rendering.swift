@@ -26,7 +26,7 @@ public struct Rendering: Equatable {
 
     /// Writes the chart files, then the page, each atomically: the page appears only once everything it links to
     /// is in place.
-    public func write(to page: URL) throws -> Void {
+    public func write(to page: URL) throws {
         let folder = page.deletingLastPathComponent()
         for f in files { try AtomicFile.write(f.contents, to: folder.appendingPathComponent(f.path)) }
         try AtomicFile.write(text, to: page)

@@ -31,15 +31,17 @@ public struct MarkdownRenderer {
                 out.prose(segments.map(prose).joined())
             case .cell(let cell):
                 self.cell(cell, into: &out)
-                if run.stoppedAtCell == cell.number { out.block(Self.stopNote) }
+                if run.stoppedAtCell == cell.number { out.block(Self.stopNote("this error")) }
             }
         }
-        if run.stopped, run.stoppedAtCell == nil { out.block(Self.stopNote) }
+        if run.stopped, run.stoppedAtCell == nil { out.block(Self.stopNote("the inline error marked ⚠ above")) }
         return (out.text.trimmingTrailingNewlines + "\n", out.charts.map { ($0.name, $0.chart) })
     }
 
     /// Without --keep-going the run stops at its first error; the cells after it show their code only.
-    static let stopNote = "*The run stopped at this error; nothing after it ran. `kvcalc run --keep-going` runs past it.*\n"
+    static func stopNote(_ at: String) -> String {
+        "*The run stopped at \(at); nothing after it ran. `kvcalc run --keep-going` runs past it.*\n"
+    }
 
     private func prose(_ segment: ProseSegment) -> String {
         switch segment {
