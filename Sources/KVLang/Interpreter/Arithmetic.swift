@@ -150,6 +150,10 @@ extension Interpreter {
             for (k, v) in x { guard let w = y[k], try equal(v, w, op: op) else { return false } }
             return true
         case (.function(let f), .function(let g)): return f === g
+        case (.table(let x), .table(let y)):
+            guard x.columns == y.columns, x.rows.count == y.rows.count else { return false }
+            for (p, q) in zip(x.rows, y.rows) where try !equal(.list(p), .list(q), op: op) { return false }
+            return true
         default: return false
         }
     }

@@ -149,6 +149,15 @@ extension Interpreter {
     }
 
     func field(_ base: Value, _ name: String, at span: Span, base baseSpan: Span) throws(Diagnostic) -> Value {
+        if case .table(let t) = base {
+            // A table's column, as a list: `sweep(…).kv_cache`.
+            guard let column = t.column(name) else {
+                throw Diagnostic(.name, "no column `\(name)` in this table", at: span,
+                                 hint: Suggestions.hint(for: name, in: t.columns)
+                                     ?? "its columns: \(t.columns.joined(separator: ", "))")
+            }
+            return .list(column)
+        }
         guard case .record(let record) = base else {
             throw Diagnostic(.type, "\(base.typeName) has no fields", at: baseSpan)
         }
@@ -172,8 +181,12 @@ extension Interpreter {
                 throw Diagnostic(.argument, "index \(Int(q.value)) is outside the list (length \(items.count))", at: span)
             }
             return items[i]
-        case (.record, .string(let name)):
+        case (.record, .string(let name)), (.table, .string(let name)):
             return try field(base, name, at: span, base: span)
+        case (.table(let t), .quantity(let q)) where q.dimension.isDimensionless:
+            // A row, as a record: `t[0]`, `t[-1]`.
+            let rows = Value.list(t.rows.indices.map { .record(t.record($0)) })
+            return try self.index(rows, index, at: span)
         default:
             throw Diagnostic(.type, "cannot index \(base.typeName) with \(index.typeName)", at: span)
         }

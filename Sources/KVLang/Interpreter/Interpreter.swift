@@ -52,14 +52,19 @@ public final class Interpreter: @unchecked Sendable {
             do {
                 if let value = try execute(statement) { output(value, statement) }
             } catch {
-                restore(before)
-                callDepth = 0
-                evalDepth = 0
-                stack.removeAll()
-                frameBase = 0
+                recover(before)
                 throw error
             }
         }
+    }
+
+    /// After a failed statement: the state from before it, and empty call frames.
+    func recover(_ before: Snapshot) {
+        restore(before)
+        callDepth = 0
+        evalDepth = 0
+        stack.removeAll()
+        frameBase = 0
     }
 
     /// Executes one statement; returns the value of an expression statement.

@@ -96,12 +96,16 @@ public final class FunctionDecl: @unchecked Sendable {
     public let body: Expr?
     public let doc: String?
     public let span: Span
+    /// `native fn sweep(f, ...)`: named arguments beyond the parameters go to the native instead of being errors.
+    public let takesNamedRest: Bool
     /// Filled once by the resolver: the variables this function captures from the enclosing function's frame
     /// (by name, and their slot there), stored in its own frame after the parameters.
     var resolved = false
     var captures: [(name: String, outerSlot: Int32)] = []
 
-    init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, doc: String?, span: Span) {
+    init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, doc: String?, span: Span,
+         takesNamedRest: Bool = false) {
+        self.takesNamedRest = takesNamedRest
         self.name = name
         self.nameSpan = nameSpan
         self.parameters = parameters

@@ -174,7 +174,9 @@ struct Lexer {
     }
 
     private mutating func punct(_ start: Int, _ space: Bool) {
-        if i + 1 < b.count, b[i + 1] == UInt8(ascii: ".") { i += 2; add(.punct(.dotdot), start, space) } else {
+        if i + 2 < b.count, b[i + 1] == UInt8(ascii: "."), b[i + 2] == UInt8(ascii: ".") {
+            i += 3; add(.punct(.ellipsis), start, space)
+        } else if i + 1 < b.count, b[i + 1] == UInt8(ascii: ".") { i += 2; add(.punct(.dotdot), start, space) } else {
             i += 1; add(.punct(.dot), start, space)
         }
     }

@@ -29,9 +29,13 @@ public final class Function: @unchecked Sendable {
         self.captured = captured
     }
 
+    /// Declared `native fn name(…, ...)`: takes named arguments beyond its parameters.
+    public var takesNamedRest: Bool { decl?.takesNamedRest ?? false }
+
     /// `name(a, b = 2 B)`, as `:help` and printing show it.
     public var signature: String {
-        let ps = parameters.map { p in p.defaultValue.map { "\(p.name) = \($0.span.text)" } ?? p.name }
+        var ps = parameters.map { p in p.defaultValue.map { "\(p.name) = \($0.span.text)" } ?? p.name }
+        if takesNamedRest { ps.append("...") }
         return "\(name)(\(ps.joined(separator: ", ")))"
     }
 }
