@@ -141,3 +141,11 @@ extension Interpreter {
     func tokens(_ v: Double) -> Value { quantity(v, [("tokens", 1)]) }
     func percent(_ v: Double) -> Value { quantity(v, [("%", 1)]) }
 }
+
+extension Table {
+    /// A table from records that share their fields (the engine's row lists: explain, sensitivity, curves).
+    init(records: [Record]) {
+        let columns = records.first.map { Array($0.keys) } ?? []
+        self.init(columns: columns, rows: records.map { r in columns.map { r[$0] ?? .string("") } })
+    }
+}

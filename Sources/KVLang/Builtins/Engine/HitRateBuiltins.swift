@@ -65,38 +65,38 @@ enum HitRateBuiltins {
             let points = try c.count("points")
             let curve = try c.engine { try replayCurve(path: path, policy: policy, blockSize: block) }
             let i = c.interpreter
-            return .list(curve.rows(points: points).map { row in
+            return .table(Table(records: curve.rows(points: points).map { row in
                 var r = Record()
                 r["capacity"] = .number(Double(row.capacity))
                 r["block_hit_rate"] = i.percent(row.blockHitRate)
                 r["token_hit_rate"] = i.percent(row.tokenHitRate)
-                return .record(r)
-            })
+                return r
+            }))
         }
         interp.registerNative("sensitivity") { c throws(Diagnostic) in
             let w = try c.workload(), method = try c.hitRateMethod()
             let rows = try c.engine { try KVEngine.sensitivity(w, method: method) }
             let i = c.interpreter
-            return .list(rows.map { row in
+            return .table(Table(records: rows.map { row in
                 var r = Record()
                 r["input"] = .string(row.input)
                 r["value"] = .number(row.value)
                 r["hit_rate"] = i.percent(row.hitRate)
                 r["elasticity"] = row.elasticity.map { .number($0) } ?? .string("n/a")
-                return .record(r)
-            })
+                return r
+            }))
         }
         interp.registerNative("suggest") { c throws(Diagnostic) in
             let w = try c.workload(), method = try c.hitRateMethod()
             let advice = try c.engine { try KVEngine.suggest(w, method: method) }
-            return .list(advice.map { a in
+            return .table(Table(records: advice.map { a in
                 var r = Record()
                 r["kind"] = .string(a.kind.rawValue)
                 r["argument"] = .string(a.argument ?? "")
                 r["value"] = a.value.map { .number($0) } ?? .string("")
                 r["message"] = .string(a.message)
-                return .record(r)
-            })
+                return r
+            }))
         }
     }
 

@@ -82,15 +82,17 @@ enum MemoryBuiltins {
             let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions()
             let batch = try c.count("batch"), seq = try c.tokens("seq")
             let e = try c.engine { try m.explain(gpu: gpu, batch: batch, seq: seq, options: o) }
-            return .list(e.rows.map { row in
+            return .table(Table(records: e.rows.map { row in
                 var r = Record()
                 r["component"] = .string(row.component)
                 r["item"] = .string(row.item)
+                // Weights and KV rows are products of their factors; the others list what they depend on.
+                let product = row.component == "weights" || row.component == "kv_cache"
                 r["factors"] = .string(row.factors.map { "\($0.name) \(NumberFormat.format($0.value))" }
-                    .joined(separator: " × "))
+                    .joined(separator: product ? " × " : ", "))
                 r["bytes"] = c.interpreter.bytes(row.bytes)
-                return .record(r)
-            })
+                return r
+            }))
         }
         interp.registerNative("kv_capacity") { c throws(Diagnostic) in
             let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions()
