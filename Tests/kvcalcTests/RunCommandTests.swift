@@ -138,8 +138,12 @@ final class RunCommandTests: XCTestCase {
     /// The sample notebooks' committed renderings are current (from any directory: they name the notebook by
     /// its file name).
     func testSampleNotebooksMatchTheirRenderings() throws {
-        for name in ["tour", "kv-cache-101"] {
-            let path = Binary.repoRoot.appendingPathComponent("notebooks/\(name).kvnb").path
+        let dir = Binary.repoRoot.appendingPathComponent("notebooks")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".kvnb") }
+            .map { String($0.dropLast(5)) }.sorted()
+        XCTAssertTrue(Set(["tour", "kv-cache-101", "memory-breakdown"]).isSubset(of: names), "\(names)")
+        for name in names {
+            let path = dir.appendingPathComponent("\(name).kvnb").path
             let r = try Binary.run(["run", "--check", path], cwd: URL(fileURLWithPath: "/"))
             XCTAssertEqual(r.status, 0, "\(name): \(r.stdout)\(r.stderr)")
         }
