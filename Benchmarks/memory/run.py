@@ -24,7 +24,7 @@ def median_time(args, runs):
 
 
 def main():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "kvcalc", "--package-path", ROOT], check=True,
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "kvcalc", "--package-path", ROOT], check=True,
                    stdout=subprocess.DEVNULL)
     runs = int(os.environ.get("RUNS", "11"))
     start, _ = median_time(["1"], runs)

@@ -26,7 +26,7 @@ def median_ms(cmd):
 
 
 def main():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "kvcalc", "--package-path", ROOT], check=True,
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "kvcalc", "--package-path", ROOT], check=True,
                    stdout=subprocess.DEVNULL)
     print(f"== whole process, release build, median (min) of {RUNS} runs")
     cases = [

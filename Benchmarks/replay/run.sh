@@ -8,10 +8,10 @@ src=${TRACE:-../shared/traces/conversation_trace.jsonl}
 work=${TMPDIR:-/tmp}/kvbench-replay; mkdir -p "$work"
 large=$work/conversation_x10.jsonl
 [[ -s $large ]] || python3 Benchmarks/replay/make_large_trace.py "$src" "$large" 10
-swift build -c release --product kvbench-replay >/dev/null
-swift build -c release --product kvcalc >/dev/null
-bin=$(swift build -c release --show-bin-path)/kvbench-replay
-kvcalc=$(swift build -c release --show-bin-path)/kvcalc
+swift build -c release --static-swift-stdlib --product kvbench-replay >/dev/null
+swift build -c release --static-swift-stdlib --product kvcalc >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/kvbench-replay
+kvcalc=$(swift build -c release --static-swift-stdlib --show-bin-path)/kvcalc
 python3 - "$reps" "$large" "$bin" "$capacity" "$policy" "$kvcalc" <<'PY'
 import json, statistics, subprocess, sys, time
 reps, trace, binary, capacity, policy, kvcalc = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
