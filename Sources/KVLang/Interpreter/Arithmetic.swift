@@ -119,8 +119,13 @@ extension Interpreter {
         return nil
     }
 
+    @inline(__always)
     private func finite(_ v: Double, _ op: BinaryOp, _ span: Span) throws(Diagnostic) -> Double {
         if v.isFinite { return v }
+        return try notFinite(v, op, span)
+    }
+
+    private func notFinite(_ v: Double, _ op: BinaryOp, _ span: Span) throws(Diagnostic) -> Double {
         if v.isNaN { throw Diagnostic(.numeric, "the result of `\(op.rawValue)` is not a number", at: span) }
         throw Diagnostic(.numeric, "the result of `\(op.rawValue)` overflows (larger than 1.8e308)", at: span)
     }

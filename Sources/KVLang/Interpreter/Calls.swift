@@ -108,6 +108,18 @@ extension Interpreter {
         return try enter(f, base: base, provided: 1, bound: nil, arguments: nil, callSpan: callSpan)
     }
 
+    /// Evaluates the defaults of the parameters not given, in the new frame (so a default may use earlier ones).
+    private func fillDefaults(_ f: Function, base: Int, provided: Int, bound: [Bool]?, callSpan: Span)
+        throws(Diagnostic) {
+        for i in 0..<f.parameters.count where bound.map({ !$0[i] }) ?? (i >= provided) {
+            guard let d = f.parameters[i].defaultValue else {
+                throw Diagnostic(.argument, "missing argument `\(f.parameters[i].name)` of \(f.name)", at: callSpan,
+                                 hint: "its signature: \(f.signature)")
+            }
+            stack[base + i] = try eval(d)
+        }
+    }
+
     /// Completes the frame that starts at `base` (parameters `0..<provided` already pushed, or all of them with
     /// `bound` marking which were given), evaluates defaults in it, and runs the body.
     private func enter(_ f: Function, base: Int, provided: Int, bound: ([Bool], [Span])?, arguments: [CallArgument]?,
@@ -136,12 +148,17 @@ extension Interpreter {
         }
         if !f.captured.isEmpty { stack.append(contentsOf: f.captured) }
         frameBase = base
-        for i in 0..<count where bound.map({ !$0.0[i] }) ?? (i >= provided) {
-            guard let d = f.parameters[i].defaultValue else {
-                throw Diagnostic(.argument, "missing argument `\(f.parameters[i].name)` of \(f.name)", at: callSpan,
-                                 hint: "its signature: \(f.signature)")
+        if bound != nil || provided < count { try fillDefaults(f, base: base, provided: provided, bound: bound?.0,
+                                                               callSpan: callSpan) }
+        // The common case, a user function: its body is borrowed, not retained.
+        if let body = f.userBody {
+            do {
+                return try body._withUnsafeGuaranteedRef { try eval($0) }
+            } catch let d as Diagnostic {
+                throw d
+            } catch {
+                throw Diagnostic(.limit, "internal: \(error)", at: callSpan)
             }
-            stack[base + i] = try eval(d)
         }
         switch f.body {
         case .user(let body):

@@ -96,11 +96,13 @@ extension Interpreter {
 
     @inline(__always)
     private func borrowed(_ node: Unmanaged<Expr>, _ body: (Expr) throws(Diagnostic) -> Value) throws(Diagnostic) -> Value {
-        var result: Result<Value, Diagnostic> = .success(.bool(false))
-        node._withUnsafeGuaranteedRef { x in
-            do throws(Diagnostic) { result = .success(try body(x)) } catch { result = .failure(error) }
+        do {
+            return try node._withUnsafeGuaranteedRef { x in try body(x) }
+        } catch let d as Diagnostic {
+            throw d
+        } catch {
+            throw Diagnostic(.limit, "internal: \(error)", at: .none)
         }
-        return try result.get()
     }
 
     /// Where a unit is expected (after a number, after `->`), a unit's name means the unit even when a function
