@@ -1,6 +1,7 @@
 /// A chart of a table's columns, as `plot(table, x:, y:)` makes it: the numbers are already in the units the axes
 /// show, so every renderer (text, SVG) draws the same thing.
-public struct Chart: Sendable {
+/// A class: a chart is immutable and large, and a Value holding it inline would make every Value copy large.
+public final class Chart: Sendable {
     public enum Kind: String, Sendable { case line, bar }
 
     /// One plotted column.
@@ -30,4 +31,16 @@ public struct Chart: Sendable {
     public let series: [Series]
     /// The table it was drawn from, for JSON.
     public let table: Table
+
+    init(kind: Kind, title: String, x: Axis, y: Axis, xValues: [Double]?, xLabels: [String], series: [Series],
+         table: Table) {
+        self.kind = kind
+        self.title = title
+        self.x = x
+        self.y = y
+        self.xValues = xValues
+        self.xLabels = xLabels
+        self.series = series
+        self.table = table
+    }
 }

@@ -9,9 +9,9 @@ public enum Value: Sendable {
     case record(Record)
     case function(Function)
     /// Rows under named columns (Values/Table.swift).
-    indirect case table(Table)
+    case table(Table)
     /// A line or bar chart of a table (Values/Chart.swift).
-    indirect case chart(Chart)
+    case chart(Chart)
 
     public static func number(_ v: Double) -> Value { .quantity(Quantity(v)) }
 
