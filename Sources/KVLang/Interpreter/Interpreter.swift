@@ -21,7 +21,7 @@ public final class Interpreter: @unchecked Sendable {
     public var callBudget: Int?
     var evalDepth = 0
     /// Long left-leaning chains (`a + b + c …`) nest in the tree; past this depth evaluation stops cleanly.
-    public static let maxEvalDepth = 20_000
+    public static let maxEvalDepth = 8000
     /// Set from another thread (Ctrl-C) to stop a long evaluation at the next call.
     public nonisolated(unsafe) var interruptRequested = false
 
