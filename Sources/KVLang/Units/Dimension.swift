@@ -72,25 +72,12 @@ enum DimensionInterner {
     }
 
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var table: [[Dimension.Term]] = [[]]
-    nonisolated(unsafe) private static var index: [[Dimension.Term]: Int32] = [[]: 0]
+    private static let terms = Interner<[Dimension.Term]>(first: [])
     nonisolated(unsafe) private static var products: [ProductKey: Int32] = [:]
 
-    static func intern(_ terms: [Dimension.Term]) -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let id = index[terms] { return id }
-        table.append(terms)
-        let id = Int32(table.count - 1)
-        index[terms] = id
-        return id
-    }
+    static func intern(_ t: [Dimension.Term]) -> Int32 { terms.intern(t) }
 
-    static func terms(_ id: Int32) -> [Dimension.Term] {
-        lock.lock()
-        defer { lock.unlock() }
-        return table[Int(id)]
-    }
+    static func terms(_ id: Int32) -> [Dimension.Term] { terms.item(id) }
 
     static func cachedProduct(_ a: Int32, _ b: Int32, _ sign: Rational) -> Int32? {
         lock.lock()
