@@ -37,13 +37,19 @@ let package = Package(
         // Notebooks (.kvnb): parsing, running, rendering to Markdown and HTML, charts. The language knows
         // nothing of notebooks.
         .target(name: "KVNotebook", dependencies: ["KVLang", .product(name: "Ink", package: "Ink")]),
+        // libedit, the REPL's line editor (Debian: libedit-dev; scripts/install-deps.sh installs it).
+        .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // The REPL without a terminal: entries in, transcript out; commands, completion, history file, notebooks.
+        .target(name: "KVRepl", dependencies: ["KVLang"]),
         .executableTarget(
             name: "kvcalc",
-            dependencies: ["KVLang", "KVNotebook", "KVStdlib", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KVLang", "KVNotebook", "KVStdlib", "KVRepl", "CLibedit",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang"], exclude: ["Examples", "Errors", "Stdlib"]),
         .testTarget(name: "KVNotebookTests", dependencies: ["KVNotebook"], exclude: ["Golden"]),
+        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang"], exclude: ["Golden"]),
         // End-to-end: runs the built kvcalc binary as a user would.
         .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
         // Trace-replay benchmark against the Python reference (Benchmarks/replay/run.sh); build with -c release.

@@ -21,7 +21,7 @@ struct ScriptCommand: ParsableCommand {
             }
             try runner.run(SourceFile(name: file, text: String(decoding: data, as: UTF8.self)))
         } else if Terminal.isTTY(0) {
-            try LineREPL(session: session).run()
+            REPLLauncher.run(session: session)
         } else {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             try runner.run(SourceFile(name: "<stdin>", text: String(decoding: data, as: UTF8.self)))

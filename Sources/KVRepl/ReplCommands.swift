@@ -1,0 +1,123 @@
+import Foundation
+import KVLang
+
+/// The `:commands`: help, listings, notebooks in and out, reset, quit.
+extension Repl {
+    /// Runs a `:command` line; false for `:quit`.
+    func command(_ line: String) -> Bool {
+        let command: ReplCommand
+        do throws(ReplCommand.ParseError) {
+            command = try ReplCommand.parse(line)
+        } catch {
+            switch error {
+            case .unknown(let word):
+                fail("unknown command `:\(word)`; the commands are " + ReplCommand.names.map { ":" + $0 }
+                    .joined(separator: ", "))
+            case .ambiguous(let word, let names):
+                fail("`:\(word)` could be " + names.map { ":" + $0.rawValue }.joined(separator: " or "))
+            }
+            return true
+        }
+        let describer = Describer(session: session)
+        let argument = command.argument
+        switch command.name {
+        case .help:
+            if argument.isEmpty { output.out(Describer.overview); break }
+            describe(argument, describer.help)
+        case .info:
+            guard !argument.isEmpty else { fail("usage: \(command.name.usage.syntax)"); break }
+            describe(argument, describer.info)
+        case .list:
+            if argument.isEmpty {
+                output.out(ListCategory.allCases.map(describer.list).joined(separator: "\n\n"))
+            } else if let category = ListCategory(rawValue: argument) {
+                output.out(describer.list(category))
+            } else {
+                fail("cannot list `\(argument)`; choose one of "
+                     + ListCategory.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        case .save:
+            guard !argument.isEmpty else { fail("usage: \(command.name.usage.syntax)"); break }
+            save(to: argument)
+        case .load:
+            guard !argument.isEmpty else { fail("usage: \(command.name.usage.syntax)"); break }
+            load(argument)
+        case .reset:
+            do throws(Diagnostic) {
+                replaceSession(try Session())
+                output.out(style.dim("session reset: only the standard library is defined"))
+            } catch {
+                report(error)
+            }
+        case .quit:
+            return false
+        }
+        return true
+    }
+
+    private func describe(_ name: String, _ text: (Describer.Named) -> String) {
+        let found = Describer(session: session).lookup(name)
+        if found.isEmpty { fail(Describer(session: session).unknown(name)); return }
+        output.out(found.map(text).joined(separator: "\n\n"))
+    }
+
+    private func fail(_ message: String) {
+        output.err((style.color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + message)
+    }
+
+    private static func url(_ path: String) -> URL {
+        URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+    }
+
+    /// Writes the successful entries as a notebook; `.kvnb` is added when the name has no extension.
+    private func save(to path: String) {
+        var url = Repl.url(path)
+        if url.pathExtension.isEmpty { url.appendPathExtension("kvnb") }
+        do {
+            try NotebookFile.write(NotebookFile.render(cells: SessionCells.cells(entries)), to: url)
+            let count = entries.count
+            output.out(style.dim("saved \(count) entr\(count == 1 ? "y" : "ies") to \(url.path)"))
+        } catch {
+            fail("cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Runs a script, or a notebook's kv cells, into the session as one transaction: if any part fails, nothing
+    /// of the file stays. What succeeds joins the entries `:save` writes.
+    private func load(_ path: String) {
+        let url = Repl.url(path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            fail("cannot read \(url.path)")
+            return
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let cells: [NotebookFile.Cell]
+        if url.pathExtension == "kvnb" {
+            do throws(NotebookFile.Malformed) { cells = try NotebookFile.cells(in: text) } catch {
+                guard case .unclosedFence(let line) = error else { return }
+                fail("\(path):\(line): this code fence is never closed")
+                return
+            }
+        } else {
+            cells = [NotebookFile.Cell(text: text, lineOffset: 0)]
+        }
+        let before = session.interpreter.snapshot()
+        var loaded: [Entry] = []
+        do throws(Diagnostic) {
+            for cell in cells {
+                let values = try session.run(SourceFile(name: path, text: cell.text, lineOffset: cell.lineOffset))
+                values.forEach(show)
+                // Each cell is an entry, as if typed: its last value is `ans` for the next.
+                if let last = values.last { session.interpreter.bind("ans", last) }
+                loaded.append(Entry(text: cell.text, hasValue: !values.isEmpty))
+            }
+        } catch {
+            session.interpreter.restore(before)
+            report(error)
+            fail("nothing from \(path) was kept")
+            return
+        }
+        entries += loaded
+        output.out(style.dim("loaded \(path)"))
+    }
+}

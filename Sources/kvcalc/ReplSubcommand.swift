@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `kvcalc repl`: the REPL, also when stdin is not a terminal (then it reads entries and `:commands` from stdin,
+/// with no prompt and no history).
+struct ReplSubcommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Open the REPL (what `kvcalc` with no argument does on a terminal)."
+    )
+
+    func run() throws {
+        REPLLauncher.run(session: try ProgramRunner.makeSession())
+    }
+}

@@ -1,0 +1,40 @@
+import KVRepl
+import XCTest
+
+/// When the REPL waits for another line.
+final class ContinuationTests: XCTestCase {
+    func testOpenBrackets() {
+        XCTAssertTrue(Continuation.needsMore("(1 +"))
+        XCTAssertTrue(Continuation.needsMore("map([1, 2,"))
+        XCTAssertTrue(Continuation.needsMore("let r = {"))
+        XCTAssertTrue(Continuation.needsMore("f(g(1)"))
+        XCTAssertFalse(Continuation.needsMore("f(g(1))"))
+    }
+
+    func testTrailingOperatorsAndKeywords() {
+        for entry in ["1 +", "1 -", "2 *", "3 /", "2 ^", "let x =", "x ->", "1 <", "a ==", "1..", "x and",
+                      "if x then", "if x then 1 else", "m with", "x to", "1 + \\"] {
+            XCTAssertTrue(Continuation.needsMore(entry), entry)
+        }
+        for entry in ["1 + 2", "5 %", "x", "let total = 3", "tokens", "\"a +\"", "1 # +", "80 GiB"] {
+            XCTAssertFalse(Continuation.needsMore(entry), entry)
+        }
+    }
+
+    func testStringsAndCommentsHideBrackets() {
+        XCTAssertFalse(Continuation.needsMore("\"(\""))
+        XCTAssertFalse(Continuation.needsMore("1 # (comment"))
+        XCTAssertTrue(Continuation.needsMore("(\")\""))
+        XCTAssertFalse(Continuation.needsMore("\"\\\"(\""), "an escaped quote does not end the string")
+    }
+
+    func testErrorsShowAtOnce() {
+        XCTAssertFalse(Continuation.needsMore("1)"), "a stray closing bracket")
+        XCTAssertFalse(Continuation.needsMore("\"unclosed ("), "an unclosed string")
+    }
+
+    func testADocCommentWaitsForItsDeclaration() {
+        XCTAssertTrue(Continuation.needsMore("## The answer."))
+        XCTAssertFalse(Continuation.needsMore("## The answer.\nlet a = 42"))
+    }
+}
