@@ -40,7 +40,7 @@ let package = Package(
         // libedit, the REPL's line editor (Debian: libedit-dev; scripts/install-deps.sh installs it).
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The REPL without a terminal: entries in, transcript out; commands, completion, history file, notebooks.
-        .target(name: "KVRepl", dependencies: ["KVLang"]),
+        .target(name: "KVRepl", dependencies: ["KVLang", "KVNotebook"]),
         .executableTarget(
             name: "kvcalc",
             dependencies: ["KVLang", "KVNotebook", "KVStdlib", "KVRepl", "CLibedit",
@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang"], exclude: ["Examples", "Errors", "Stdlib"]),
         .testTarget(name: "KVNotebookTests", dependencies: ["KVNotebook"], exclude: ["Golden"]),
-        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang"], exclude: ["Golden"]),
+        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang", "KVNotebook"], exclude: ["Golden"]),
         // End-to-end: runs the built kvcalc binary as a user would.
         .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
         // Trace-replay benchmark against the Python reference (Benchmarks/replay/run.sh); build with -c release.
