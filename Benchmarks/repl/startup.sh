@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Time from starting `kvcalc` on a terminal to its first prompt: stdlib loaded, history read, libedit ready.
+# Runs the release binary under a pseudo-terminal RUNS times (default 30) and prints the median, with an empty
+# history and with a full one (1000 entries). Goal: under 20 ms.
+#   bash Benchmarks/repl/startup.sh            (builds .build/release/kvcalc when it is missing)
+#   KVCALC=path/to/kvcalc RUNS=50 bash Benchmarks/repl/startup.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bin="${KVCALC:-$root/.build/release/kvcalc}"
+if [[ ! -x "$bin" ]]; then
+  swift build -c release --static-swift-stdlib --package-path "$root" --product kvcalc >&2
+fi
+python3 - "$bin" "${RUNS:-30}" <<'PY'
+import os, pty, statistics, sys, tempfile, time
+
+binary, runs = sys.argv[1], int(sys.argv[2])
+
+def time_to_prompt(state):
+    env = dict(os.environ, XDG_STATE_HOME=state, TERM="xterm", NO_COLOR="1")
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(binary, [binary], env)
+    seen = b""
+    while b"kv> " not in seen:
+        seen += os.read(fd, 4096)
+    elapsed = time.perf_counter() - start
+    os.write(fd, b"\x04")  # Ctrl-D
+    try:
+        while os.read(fd, 4096):
+            pass
+    except OSError:
+        pass
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return elapsed * 1000
+
+for label, entries in (("empty history", 0), ("1000-entry history", 1000)):
+    with tempfile.TemporaryDirectory() as state:
+        os.makedirs(os.path.join(state, "kvcalc"))
+        with open(os.path.join(state, "kvcalc", "history"), "w") as f:
+            f.writelines(f"let x{i} = {i} GiB / (160 KiB/token)\n" for i in range(entries))
+        time_to_prompt(state)  # warm the page cache
+        times = sorted(time_to_prompt(state) for _ in range(runs))
+    print(f"time to first prompt, {label}: median {statistics.median(times):.1f} ms "
+          f"(min {times[0]:.1f}, max {times[-1]:.1f}, {runs} runs)")
+PY
