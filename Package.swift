@@ -8,12 +8,15 @@ let package = Package(
         .executable(name: "kvcalc", targets: ["kvcalc"]),
         .library(name: "KVEngine", targets: ["KVEngine"]),
         .library(name: "KVLang", targets: ["KVLang"]),
+        .library(name: "KVNotebook", targets: ["KVNotebook"]),
     ],
     dependencies: [
         // Command-line parsing, help and usage errors (exit code 2) for the executable.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // OrderedDictionary keeps record fields in the order they were written.
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Markdown to HTML for `kvcalc run --html`.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // The domain, pure Swift: no language, no dependencies.
@@ -22,7 +25,7 @@ let package = Package(
         .target(
             name: "KVStdlib",
             path: "stdlib",
-            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv"].map { .embedInCode($0) }
+            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv", "tables.kv", "memory.kv", "models.kv", "gpus.kv", "hitrate.kv"].map { .embedInCode($0) }
         ),
         .target(
             name: "KVLang",
@@ -31,19 +34,26 @@ let package = Package(
             // cost a sixth of the evaluation time. Debug builds keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // Notebooks (.kvnb): parsing, running, rendering to Markdown and HTML, charts. The language knows
+        // nothing of notebooks.
+        .target(name: "KVNotebook", dependencies: ["KVLang", .product(name: "Ink", package: "Ink")]),
         // libedit, the REPL's line editor (Debian: libedit-dev; scripts/install-deps.sh installs it).
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The REPL without a terminal: entries in, transcript out; commands, completion, history file, notebooks.
-        .target(name: "KVRepl", dependencies: ["KVLang"]),
+        .target(name: "KVRepl", dependencies: ["KVLang", "KVNotebook"]),
         .executableTarget(
             name: "kvcalc",
-            dependencies: ["KVLang", "KVStdlib", "KVRepl", "CLibedit",
+            dependencies: ["KVLang", "KVNotebook", "KVStdlib", "KVRepl", "CLibedit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang"], exclude: ["Examples", "Errors", "Stdlib"]),
-        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang"], exclude: ["Golden"]),
+        .testTarget(name: "KVNotebookTests", dependencies: ["KVNotebook"], exclude: ["Golden"]),
+        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang", "KVNotebook"], exclude: ["Golden"]),
         // End-to-end: runs the built kvcalc binary as a user would.
         .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
+        // Trace-replay benchmark against the Python reference (Benchmarks/replay/run.sh); build with -c release.
+        .executableTarget(name: "kvbench-replay", dependencies: ["KVEngine"], path: "Benchmarks/replay",
+                          exclude: ["run.sh", "reference_replay.py", "make_large_trace.py"]),
     ]
 )

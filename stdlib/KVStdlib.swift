@@ -6,5 +6,10 @@ public enum KVStdlib {
         ("stdlib/units.kv", PackageResources.units_kv),
         ("stdlib/dtypes.kv", PackageResources.dtypes_kv),
         ("stdlib/core.kv", PackageResources.core_kv),
+        ("stdlib/tables.kv", PackageResources.tables_kv),
+        ("stdlib/memory.kv", PackageResources.memory_kv),
+        ("stdlib/models.kv", PackageResources.models_kv),
+        ("stdlib/gpus.kv", PackageResources.gpus_kv),
+        ("stdlib/hitrate.kv", PackageResources.hitrate_kv),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

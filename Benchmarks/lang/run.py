@@ -20,7 +20,7 @@ def ensure_tools():
         sudo = [] if os.geteuid() == 0 else ["sudo"]
         subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
         subprocess.run(sudo + ["apt-get", "install", "-y", "-qq"] + missing, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "kvcalc", "--package-path", ROOT], check=True,
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "kvcalc", "--package-path", ROOT], check=True,
                    stdout=subprocess.DEVNULL)
 
 
@@ -71,8 +71,14 @@ def main():
         start, _ = median_time([KVCALC, kv_empty], runs)
         print(f"  kvcalc start-up (stdlib loaded)  {start * 1000:8.2f} ms")
         for label, kv, py in (("2*x+1", kv_plain, py_plain), ("kv bytes with units", kv_units, py_units)):
-            tk, ok = median_time([KVCALC, kv], runs)
-            tp, op = median_time([sys.executable, py], runs)
+            # Interleaved, so a change in the machine's load hits both alike.
+            tks, tps = [], []
+            for _ in range(runs):
+                t, ok = median_time([KVCALC, kv], 1)
+                tks.append(t)
+                t, op = median_time([sys.executable, py], 1)
+                tps.append(t)
+            tk, tp = statistics.median(tks), statistics.median(tps)
             print(f"  {label:22s} kvcalc {tk * 1000:8.1f} ms ({ok})   CPython {tp * 1000:8.1f} ms ({op})")
             print(f"  {'':22s} CPython / kvcalc = {tp / tk:.2f}x  (target >= 1)")
 

@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="${KVCALC:-$root/.build/release/kvcalc}"
 if [[ ! -x "$bin" ]]; then
-  swift build -c release --package-path "$root" --product kvcalc >&2
+  swift build -c release --static-swift-stdlib --package-path "$root" --product kvcalc >&2
 fi
 python3 - "$bin" "${RUNS:-30}" <<'PY'
 import os, pty, select, statistics, sys, tempfile, time

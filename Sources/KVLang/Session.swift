@@ -8,6 +8,8 @@ public final class Session {
     public init(loadStdlib: Bool = true) throws(Diagnostic) {
         interpreter = Interpreter()
         CoreBuiltins.register(in: interpreter)
+        MemoryBuiltins.register(in: interpreter)
+        HitRateBuiltins.register(in: interpreter)
         if loadStdlib {
             for (name, text) in KVStdlib.files {
                 _ = try run(SourceFile(name: name, text: text))
@@ -43,6 +45,27 @@ public final class Session {
             interpreter.restore(before)
             throw error
         }
+    }
+
+    /// Runs one statement of a parsed program (a notebook runs its parameters one at a time); on error it has no
+    /// effect.
+    @discardableResult
+    public func execute(_ statement: Stmt) throws(Diagnostic) -> Value? {
+        let interpreter = self.interpreter
+        let before = interpreter.snapshot()
+        do {
+            return try BigStack.run { () throws(Diagnostic) in try interpreter.execute(statement) }
+        } catch {
+            interpreter.recover(before)
+            throw error
+        }
+    }
+
+    /// Binds a global name to a value computed elsewhere (a notebook parameter set on the command line); the name
+    /// obeys the rules of `let`.
+    public func define(_ name: String, _ value: Value, at span: Span) throws(Diagnostic) {
+        try interpreter.checkBindable(name, at: span)
+        interpreter.globals[name] = value
     }
 
     public var formatter: ValueFormatter { ValueFormatter(units: interpreter.units) }

@@ -135,7 +135,8 @@ struct Describer {
                  family.unit.doc?.firstLine ?? ""]
             }
         case .functions:
-            rows = functions.map { [$0.signature, $0.doc?.firstLine ?? ""] }
+            // Names only: the engines' signatures run to a dozen parameters; `:help name` shows them.
+            rows = functions.map { [$0.name, $0.doc?.firstLine ?? ""] }
         case .models, .gpus, .variables:
             rows = values(category).map { name, value in
                 [name, category == .variables ? inline.format(value) : summary(name, value)]

@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVNotebook
 
 /// The `:commands`: help, listings, notebooks in and out, reset, quit.
 extension Repl {
@@ -93,9 +94,13 @@ extension Repl {
         let text = String(decoding: data, as: UTF8.self)
         let cells: [NotebookFile.Cell]
         if url.pathExtension == "kvnb" {
-            do throws(NotebookFile.Malformed) { cells = try NotebookFile.cells(in: text) } catch {
-                guard case .unclosedFence(let line) = error else { return }
-                fail("\(path):\(line): this code fence is never closed")
+            // The cells that run: not `skip` ones, nor `expect-error` ones, which fail by design.
+            do throws(NotebookError) {
+                cells = try NotebookParser.parse(text, path: path).cells
+                    .filter { !$0.options.skip && $0.options.expectError == nil }
+                    .map { NotebookFile.Cell(text: $0.code, lineOffset: $0.fenceLine) }
+            } catch {
+                fail(error.rendered)
                 return
             }
         } else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rows of cells as aligned text: every column but the last padded to its widest cell, two spaces apart.
 enum TextColumns {
     static func render(_ rows: [[String]], indent: String = "  ") -> String {
@@ -22,6 +24,10 @@ extension String {
         return String(s)
     }
 
-    /// The first line, for one-line summaries of multi-line docs.
-    var firstLine: String { String(prefix { $0 != "\n" }) }
+    /// The first sentence (docs wrap over several `##` lines), for one-line summaries.
+    var firstLine: String {
+        let joined = split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        guard let end = joined.range(of: ". ") else { return joined }
+        return String(joined[..<end.lowerBound]) + (joined[end].hasPrefix(".") ? "." : "")
+    }
 }

@@ -12,7 +12,7 @@ struct KVCalc: ParsableCommand {
         commandName: "kvcalc",
         abstract: "A calculator language for LLM-inference memory and KV-cache arithmetic.",
         version: version,
-        subcommands: [ScriptCommand.self, EvalCommand.self, ReplSubcommand.self],
+        subcommands: [ScriptCommand.self, EvalCommand.self, RunCommand.self, ReplSubcommand.self],
         defaultSubcommand: ScriptCommand.self
     )
 

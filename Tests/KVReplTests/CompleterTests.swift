@@ -19,9 +19,10 @@ final class CompleterTests: XCTestCase {
 
     func testVariablesFunctionsAndBuiltins() {
         XCTAssertEqual(complete("lay"), ["layer_count"])
-        XCTAssertEqual(complete("2 * kv_"), ["kv_bytes"])
+        XCTAssertEqual(complete("2 * kv_b"), ["kv_bytes"])
+        XCTAssertEqual(complete("2 * kv_"), ["kv_bytes", "kv_cache", "kv_capacity", "kv_per_token"])
         XCTAssertEqual(complete("sq"), ["sqrt"])
-        XCTAssertEqual(complete("ll"), ["llama"])
+        XCTAssertEqual(complete("llama3_1"), ["llama3_1_405b", "llama3_1_70b", "llama3_1_8b"])
     }
 
     func testUnitsWithoutAFloodOfPrefixes() {
@@ -59,7 +60,7 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(complete(":list "), ["functions", "gpus", "models", "units", "variables"])
         XCTAssertEqual(complete(":list m"), ["models"])
         XCTAssertEqual(complete(":help sq"), ["sqrt"])
-        XCTAssertEqual(complete(":info lla"), ["llama"])
+        XCTAssertEqual(complete(":info llama3_1_4"), ["llama3_1_405b"])
         XCTAssertEqual(complete(":save fi"), [])
         XCTAssertEqual(complete("x :"), [], "a command only starts a line")
     }

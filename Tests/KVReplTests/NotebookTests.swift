@@ -1,6 +1,7 @@
 import Foundation
 import KVLang
 @testable import KVRepl
+import KVNotebook
 import XCTest
 
 /// `:save` writes a notebook that runs in a fresh session; `:load` reads scripts and notebooks back.
@@ -83,13 +84,19 @@ final class NotebookTests: XCTestCase {
             print("not kv")
             ```
             """
-        XCTAssertEqual(try NotebookFile.cells(in: notebook), [
-            NotebookFile.Cell(text: "let batch = 8", lineOffset: 3),
-            NotebookFile.Cell(text: "batch * 2", lineOffset: 9),
-        ])
-        XCTAssertThrowsError(try NotebookFile.cells(in: "text\n```kv\n1 + 1\n")) { error in
-            XCTAssertEqual(error as? NotebookFile.Malformed, .unclosedFence(line: 2))
-        }
+        // The kv cells run (params included), skip and expect-error cells do not, other languages are prose.
+        let dir = try temporaryDirectory(self)
+        let url = dir.appendingPathComponent("cells.kvnb")
+        try notebook.write(to: url, atomically: true, encoding: .utf8)
+        let session = ScriptedSession([":load \(url.path)", "ans"])
+        XCTAssertEqual(session.repl.entries.count, 3, session.transcript)  // two cells, then `ans`
+        XCTAssertTrue(session.transcript.contains("16"), session.transcript)
+        XCTAssertFalse(session.transcript.contains("error"), session.transcript)
+
+        let broken = dir.appendingPathComponent("broken.kvnb")
+        try "text\n```kv\n1 + 1\n".write(to: broken, atomically: true, encoding: .utf8)
+        let failed = ScriptedSession([":load \(broken.path)"])
+        XCTAssertTrue(failed.transcript.contains("broken.kvnb:2: error"), failed.transcript)
     }
 
     func testAnErrorInALoadedCellNamesTheNotebookLine() throws {
@@ -103,7 +110,8 @@ final class NotebookTests: XCTestCase {
     func testAFenceLongerThanAnyBacktickRunInTheCell() {
         let text = NotebookFile.render(cells: ["\"```\""])
         XCTAssertTrue(text.contains("\n````kv\n\"```\"\n````\n"), text)
-        XCTAssertEqual(try NotebookFile.cells(in: text).map(\.text), ["\"```\""])
+        // …and the notebook parser reads the cell back whole.
+        XCTAssertEqual(try NotebookParser.parse(text, path: "s.kvnb").cells.map(\.code), ["\"```\""])
     }
 
     func testAnsIsBoundOnlyWhereALaterEntryReadsIt() {

@@ -35,6 +35,7 @@ enum CoreBuiltins {
         interp.registerNative("max") { c throws(Diagnostic) in try extremum(&c, smaller: false) }
         registerCollections(in: interp)
         registerAssertions(in: interp)
+        TableBuiltins.register(in: interp)
     }
 
     /// min(a, b) or min(list): values of one dimension.
@@ -62,6 +63,7 @@ enum CoreBuiltins {
         interp.registerNative("len") { c throws(Diagnostic) in
             switch c.arguments[0] {
             case .list(let l): return .number(Double(l.count))
+            case .table(let t): return .number(Double(t.rows.count))
             case .record(let r): return .number(Double(r.count))
             case .string(let s): return .number(Double(s.count))
             default: throw c.error("len needs a list, record or string, not \(c.arguments[0].typeName)", at: 0, kind: .type)

@@ -1,6 +1,6 @@
 /// Values as JSON, as DESIGN §5 fixes it: a dimensionless number is a JSON number; a quantity is
 /// `{"value": V, "unit": "U"}` with V in base units and U their product (`"B/token"`); records are objects and
-/// lists arrays.
+/// lists arrays; a table is an array of row objects.
 public struct JSONFormatter {
     public let units: UnitTable
 
@@ -26,6 +26,15 @@ public struct JSONFormatter {
             return "{" + parts.joined(separator: ",") + "}"
         case .function(let f):
             throw .notEncodable("the function \(f.name) has no JSON form")
+        case .table(let t):
+            // An array of row objects, the shape most JSON tools expect of a table.
+            return try encode(.list(t.rows.indices.map { .record(t.record($0)) }))
+        case .chart(let c):
+            let fields: Record = [
+                "chart": .string(c.kind.rawValue), "title": .string(c.title), "x": .string(c.x.title),
+                "y": .list(c.series.map { .string($0.name) }), "rows": .table(c.table),
+            ]
+            return try encode(.record(fields))
         }
     }
 

@@ -1,15 +1,20 @@
 import Foundation
 
-/// Numbers as people read them: up to 10 significant digits, thousands separators, no trailing zeros, and never
-/// rounded up across a power of ten (99.999999999 % does not print as 100 %).
+/// Numbers as people read them: whole numbers exactly (1,073,741,824), others to 7 significant digits, with
+/// thousands separators and no trailing zeros, and never rounded up across a power of ten (99.99999999 % does not
+/// print as 100 %).
 public enum NumberFormat {
-    public static let significantDigits = 10
+    public static let significantDigits = 7
 
     public static func format(_ x: Double, separators: Bool = true) -> String {
         if x == 0 { return "0" }
         guard x.isFinite else { return x.isNaN ? "NaN" : (x < 0 ? "-∞" : "∞") }
         let magnitude = abs(x)
         if magnitude >= 1e15 || magnitude < 1e-4 { return scientific(x) }
+        if x == x.rounded() {
+            let whole = String(Int64(x))
+            return separators ? grouped(whole) : whole
+        }
         let nextPower = pow(10, (log10(magnitude)).rounded(.down) + 1)
         var digits = significantDigits
         var text = fixed(x, significant: digits)

@@ -20,6 +20,8 @@ public struct ValueFormatter {
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return topLevel ? s : quoted(s)
         case .function(let f): return "<fn \(f.signature)>"
+        case .table(let t): return table(t, indent: indent)
+        case .chart(let c): return chart(c)
         case .list(let items):
             let inline = "[" + items.map { format($0, indent: indent, topLevel: false) }.joined(separator: ", ") + "]"
             if inline.count + indent <= lineWidth || items.isEmpty { return inline }
@@ -39,6 +41,14 @@ public struct ValueFormatter {
             }
             return "{\n" + lines.joined(separator: "\n") + "\n" + String(repeating: " ", count: indent) + "}"
         }
+    }
+
+    /// A value inside a table cell or a one-line listing: strings bare, everything on one line.
+    public func cell(_ v: Value) -> String {
+        if case .string(let s) = v { return s }
+        var oneLine = self
+        oneLine.lineWidth = Int.max
+        return oneLine.format(v, indent: 0, topLevel: false)
     }
 
     func quoted(_ s: String) -> String {

@@ -119,8 +119,13 @@ extension Interpreter {
         return nil
     }
 
+    @inline(__always)
     private func finite(_ v: Double, _ op: BinaryOp, _ span: Span) throws(Diagnostic) -> Double {
         if v.isFinite { return v }
+        return try notFinite(v, op, span)
+    }
+
+    private func notFinite(_ v: Double, _ op: BinaryOp, _ span: Span) throws(Diagnostic) -> Double {
         if v.isNaN { throw Diagnostic(.numeric, "the result of `\(op.rawValue)` is not a number", at: span) }
         throw Diagnostic(.numeric, "the result of `\(op.rawValue)` overflows (larger than 1.8e308)", at: span)
     }
@@ -150,6 +155,10 @@ extension Interpreter {
             for (k, v) in x { guard let w = y[k], try equal(v, w, op: op) else { return false } }
             return true
         case (.function(let f), .function(let g)): return f === g
+        case (.table(let x), .table(let y)):
+            guard x.columns == y.columns, x.rows.count == y.rows.count else { return false }
+            for (p, q) in zip(x.rows, y.rows) where try !equal(.list(p), .list(q), op: op) { return false }
+            return true
         default: return false
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// limits keep them far inside this stack on any input, whatever the caller's own stack is (a secondary
 /// thread's can be as small as 512 KiB).
 enum BigStack {
-    static let size = 512 << 20  // virtual; only the pages touched are committed
+    static let size = 1 << 30  // virtual; only the pages touched are committed
 
     /// The caller blocks until the work is done, so nothing runs concurrently with it.
     private final class Job<T>: @unchecked Sendable {

@@ -1,3 +1,17 @@
+/// A named argument that is not one of the declared parameters (`sweep(f, batch: [1, 8])`), or one handed to
+/// `Interpreter.call(_:named:callSpan:)`.
+public struct NamedArgument {
+    public let name: String
+    public let value: Value
+    public let span: Span
+
+    public init(name: String, value: Value, span: Span) {
+        self.name = name
+        self.value = value
+        self.span = span
+    }
+}
+
 /// What a native builtin sees: its arguments bound to the declared parameters, where each came from, and the
 /// interpreter (to call function values and to name dimensions in errors).
 public struct CallContext {
@@ -8,6 +22,8 @@ public struct CallContext {
     /// Each argument's span; a defaulted argument points at the call.
     public let spans: [Span]
     public let callSpan: Span
+    /// Named arguments beyond the parameters, in call order, for a `native fn name(…, ...)`; empty otherwise.
+    public var rest: [NamedArgument] = []
 
     public func error(_ message: String, at index: Int? = nil, kind: Diagnostic.Kind = .argument,
                       hint: String? = nil) -> Diagnostic {

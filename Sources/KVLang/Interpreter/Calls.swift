@@ -17,10 +17,19 @@ extension Interpreter {
         var bound = [Bool](repeating: false, count: f.parameters.count)
         var slots = [Value](repeating: .bool(false), count: f.parameters.count)
         var spans = [Span](repeating: callSpan, count: f.parameters.count)
+        var rest: [NamedArgument] = []
         for (k, arg) in arguments.enumerated() {
             let slot: Int
             if let label = arg.label {
                 guard let i = f.parameterNames.firstIndex(of: label) else {
+                    if f.takesNamedRest {
+                        guard !rest.contains(where: { $0.name == label }) else {
+                            throw Diagnostic(.argument, "argument `\(label)` is given twice",
+                                             at: arg.labelSpan ?? arg.value.span)
+                        }
+                        rest.append(NamedArgument(name: label, value: values[k], span: arg.labelSpan ?? arg.value.span))
+                        continue
+                    }
                     throw Diagnostic(.argument, "\(f.name) has no parameter `\(label)`", at: arg.labelSpan ?? callSpan,
                                      hint: Suggestions.hint(for: label, in: f.parameterNames)
                                          ?? "its signature: \(f.signature)")
@@ -43,7 +52,36 @@ extension Interpreter {
             spans[slot] = arg.value.span
         }
         stack.append(contentsOf: slots)
-        return try enter(f, base: base, provided: 0, bound: (bound, spans), arguments: nil, callSpan: callSpan)
+        return try enter(f, base: base, provided: 0, bound: (bound, spans), arguments: nil, callSpan: callSpan,
+                         rest: rest)
+    }
+
+    /// Calls a function value with named arguments (from builtins such as `sweep`); an unknown name is an error
+    /// unless the function takes any named arguments.
+    public func call(_ f: Function, named: [NamedArgument], callSpan: Span) throws(Diagnostic) -> Value {
+        let base = stack.count
+        defer { if stack.count > base { stack.removeLast(stack.count - base) } }
+        var bound = [Bool](repeating: false, count: f.parameters.count)
+        var slots = [Value](repeating: .bool(false), count: f.parameters.count)
+        var spans = [Span](repeating: callSpan, count: f.parameters.count)
+        var rest: [NamedArgument] = []
+        for arg in named {
+            guard let i = f.parameterNames.firstIndex(of: arg.name) else {
+                guard f.takesNamedRest else {
+                    throw Diagnostic(.argument, "\(f.name) has no parameter `\(arg.name)`", at: arg.span,
+                                     hint: Suggestions.hint(for: arg.name, in: f.parameterNames)
+                                         ?? "its signature: \(f.signature)")
+                }
+                rest.append(arg)
+                continue
+            }
+            bound[i] = true
+            slots[i] = arg.value
+            spans[i] = arg.span
+        }
+        stack.append(contentsOf: slots)
+        return try enter(f, base: base, provided: 0, bound: (bound, spans), arguments: nil, callSpan: callSpan,
+                         rest: rest)
     }
 
     /// Calls a function value with positional arguments (from builtins such as `map`).
@@ -70,10 +108,22 @@ extension Interpreter {
         return try enter(f, base: base, provided: 1, bound: nil, arguments: nil, callSpan: callSpan)
     }
 
+    /// Evaluates the defaults of the parameters not given, in the new frame (so a default may use earlier ones).
+    private func fillDefaults(_ f: Function, base: Int, provided: Int, bound: [Bool]?, callSpan: Span)
+        throws(Diagnostic) {
+        for i in 0..<f.parameters.count where bound.map({ !$0[i] }) ?? (i >= provided) {
+            guard let d = f.parameters[i].defaultValue else {
+                throw Diagnostic(.argument, "missing argument `\(f.parameters[i].name)` of \(f.name)", at: callSpan,
+                                 hint: "its signature: \(f.signature)")
+            }
+            stack[base + i] = try eval(d)
+        }
+    }
+
     /// Completes the frame that starts at `base` (parameters `0..<provided` already pushed, or all of them with
     /// `bound` marking which were given), evaluates defaults in it, and runs the body.
     private func enter(_ f: Function, base: Int, provided: Int, bound: ([Bool], [Span])?, arguments: [CallArgument]?,
-                       callSpan: Span) throws(Diagnostic) -> Value {
+                       callSpan: Span, rest: [NamedArgument] = []) throws(Diagnostic) -> Value {
         if interruptRequested {
             interruptRequested = false
             throw Diagnostic(.limit, "interrupted", at: callSpan)
@@ -98,12 +148,17 @@ extension Interpreter {
         }
         if !f.captured.isEmpty { stack.append(contentsOf: f.captured) }
         frameBase = base
-        for i in 0..<count where bound.map({ !$0.0[i] }) ?? (i >= provided) {
-            guard let d = f.parameters[i].defaultValue else {
-                throw Diagnostic(.argument, "missing argument `\(f.parameters[i].name)` of \(f.name)", at: callSpan,
-                                 hint: "its signature: \(f.signature)")
+        if bound != nil || provided < count { try fillDefaults(f, base: base, provided: provided, bound: bound?.0,
+                                                               callSpan: callSpan) }
+        // The common case, a user function: its body is borrowed, not retained.
+        if let body = f.userBody {
+            do {
+                return try body._withUnsafeGuaranteedRef { try eval($0) }
+            } catch let d as Diagnostic {
+                throw d
+            } catch {
+                throw Diagnostic(.limit, "internal: \(error)", at: callSpan)
             }
-            stack[base + i] = try eval(d)
         }
         switch f.body {
         case .user(let body):
@@ -112,7 +167,8 @@ extension Interpreter {
             var spans = bound?.1 ?? [Span](repeating: callSpan, count: count)
             if let arguments { for (i, a) in arguments.enumerated() where i < count { spans[i] = a.value.span } }
             var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
-                                      arguments: Array(stack[base..<(base + count)]), spans: spans, callSpan: callSpan)
+                                      arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan,
+                                      rest: rest)
             return try native(&context)
         }
     }

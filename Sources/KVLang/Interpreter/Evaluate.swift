@@ -7,6 +7,22 @@ extension Interpreter {
             throw Diagnostic(.limit, "expression nested too deeply to evaluate", at: e.span,
                              hint: "split it with `let` bindings")
         }
+        switch e.tag {
+        case .number:
+            return .quantity(Quantity(e.number))
+        case .name where e.slot >= 0:
+            return stack[frameBase + Int(e.slot)]
+        case .arithmetic, .juxtaposition:
+            // The operands are borrowed (+0): `kind` keeps them alive.
+            let l = e.lhs.unsafelyUnwrapped, r = e.rhs.unsafelyUnwrapped
+            let a = try borrowed(l) { x throws(Diagnostic) in try eval(x) }
+            let unit = e.tag == .juxtaposition
+            let b = try borrowed(r) { x throws(Diagnostic) in unit ? try evalUnit(x) : try eval(x) }
+            return try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
+                              left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
+        default:
+            break
+        }
         switch e.kind {
         case .number(let v):
             return .quantity(Quantity(v))
@@ -16,7 +32,7 @@ extension Interpreter {
             return .bool(b)
         case .name(let name):
             if e.slot >= 0 { return stack[frameBase + Int(e.slot)] }
-            return try lookup(name, at: e.span)
+            return try lookup(e, name)
         case .unary(let op, let operand):
             return try unary(op, try eval(operand), at: e.span)
         case .binary(.and, let l, let r, let op):
@@ -78,15 +94,23 @@ extension Interpreter {
         }
     }
 
+    @inline(__always)
+    private func borrowed(_ node: Unmanaged<Expr>, _ body: (Expr) throws(Diagnostic) -> Value) throws(Diagnostic) -> Value {
+        do {
+            return try node._withUnsafeGuaranteedRef { x in try body(x) }
+        } catch let d as Diagnostic {
+            throw d
+        } catch {
+            throw Diagnostic(.limit, "internal: \(error)", at: .none)
+        }
+    }
+
     /// Where a unit is expected (after a number, after `->`), a unit's name means the unit even when a function
     /// shares it: `5 min` is minutes, `min(a, b)` the function.
     func evalUnit(_ e: Expr) throws(Diagnostic) -> Value {
         switch e.kind {
         case .name(let name):
-            if e.slot < 0, let u = units.unit(named: name) {
-                let unit = units.units[u]
-                return .quantity(Quantity(unit.factor, unit.dimension, display: .unit(u)))
-            }
+            if e.slot < 0, let q = unitValue(e, name) { return .quantity(q) }
             return try eval(e)
         case .binary(let op, let l, let r, let opSpan) where op == .mul || op == .div || op == .pow:
             let a = try evalUnit(l)
@@ -100,12 +124,19 @@ extension Interpreter {
         }
     }
 
-    func lookup(_ name: String, at span: Span) throws(Diagnostic) -> Value {
+    /// The unit a name denotes, cached on the node.
+    func unitValue(_ e: Expr, _ name: String) -> Quantity? {
+        if e.cachedGeneration == units.generation { return e.cachedUnit }
+        let q = units.unit(named: name).map { units.units[$0].value }
+        e.cachedUnit = q
+        e.cachedGeneration = units.generation
+        return q
+    }
+
+    func lookup(_ e: Expr, _ name: String) throws(Diagnostic) -> Value {
         if let v = globals[name] { return v }
-        if let u = units.unit(named: name) {
-            let unit = units.units[u]
-            return .quantity(Quantity(unit.factor, unit.dimension, display: .unit(u)))
-        }
+        if let q = unitValue(e, name) { return .quantity(q) }
+        let span = e.span
         throw Diagnostic(.name, "unknown name `\(name)`", at: span,
                          hint: Suggestions.hint(for: name, in: knownNames()))
     }
@@ -120,6 +151,15 @@ extension Interpreter {
     }
 
     func field(_ base: Value, _ name: String, at span: Span, base baseSpan: Span) throws(Diagnostic) -> Value {
+        if case .table(let t) = base {
+            // A table's column, as a list: `sweep(…).kv_cache`.
+            guard let column = t.column(name) else {
+                throw Diagnostic(.name, "no column `\(name)` in this table", at: span,
+                                 hint: Suggestions.hint(for: name, in: t.columns)
+                                     ?? "its columns: \(t.columns.joined(separator: ", "))")
+            }
+            return .list(column)
+        }
         guard case .record(let record) = base else {
             throw Diagnostic(.type, "\(base.typeName) has no fields", at: baseSpan)
         }
@@ -143,8 +183,12 @@ extension Interpreter {
                 throw Diagnostic(.argument, "index \(Int(q.value)) is outside the list (length \(items.count))", at: span)
             }
             return items[i]
-        case (.record, .string(let name)):
+        case (.record, .string(let name)), (.table, .string(let name)):
             return try field(base, name, at: span, base: span)
+        case (.table(let t), .quantity(let q)) where q.dimension.isDimensionless:
+            // A row, as a record: `t[0]`, `t[-1]`.
+            let rows = Value.list(t.rows.indices.map { .record(t.record($0)) })
+            return try self.index(rows, index, at: span)
         default:
             throw Diagnostic(.type, "cannot index \(base.typeName) with \(index.typeName)", at: span)
         }

@@ -14,14 +14,14 @@ public final class Interpreter: @unchecked Sendable {
     var natives: [String: NativeFunction] = [:]
     var callDepth = 0
     /// Call frames: each call's parameters and captured values; names resolve to `stack[frameBase + slot]`.
-    var stack: [Value] = []
+    let stack = ValueStack()
     var frameBase = 0
     /// When set, the number of calls left before evaluation stops (tests of generated programs set it, so an
     /// exponential recursion ends quickly).
     public var callBudget: Int?
     var evalDepth = 0
     /// Long left-leaning chains (`a + b + c …`) nest in the tree; past this depth evaluation stops cleanly.
-    public static let maxEvalDepth = 20_000
+    public static let maxEvalDepth = 8000
     /// Set from another thread (Ctrl-C) to stop a long evaluation at the next call.
     public nonisolated(unsafe) var interruptRequested = false
 
@@ -36,10 +36,10 @@ public final class Interpreter: @unchecked Sendable {
         let docs: [String: String]
     }
 
-    public func snapshot() -> Snapshot { Snapshot(units: units, globals: globals, docs: docs) }
+    public func snapshot() -> Snapshot { Snapshot(units: units.copy(), globals: globals, docs: docs) }
 
     public func restore(_ s: Snapshot) {
-        units = s.units
+        units = s.units.copy()
         globals = s.globals
         docs = s.docs
     }
@@ -52,14 +52,19 @@ public final class Interpreter: @unchecked Sendable {
             do {
                 if let value = try execute(statement) { output(value, statement) }
             } catch {
-                restore(before)
-                callDepth = 0
-                evalDepth = 0
-                stack.removeAll(keepingCapacity: true)
-                frameBase = 0
+                recover(before)
                 throw error
             }
         }
+    }
+
+    /// After a failed statement: the state from before it, and empty call frames.
+    func recover(_ before: Snapshot) {
+        restore(before)
+        callDepth = 0
+        evalDepth = 0
+        stack.removeAll()
+        frameBase = 0
     }
 
     /// Executes one statement; returns the value of an expression statement.
@@ -88,12 +93,9 @@ public final class Interpreter: @unchecked Sendable {
         }
     }
 
+    /// A variable may share a unit's name (`let s = …`): after a number or `->` the name still means the unit
+    /// (`3 s`), elsewhere the variable. Builtins cannot be redefined.
     func checkBindable(_ name: String, at span: Span) throws(Diagnostic) {
-        if let u = units.unit(named: name) {
-            let unit = units.units[u]
-            throw Diagnostic(.name, "`\(name)` is already a unit (\(units.name(of: unit.dimension)))", at: span,
-                             hint: "choose another name; function parameters may shadow units")
-        }
         if natives[name] != nil, case .function(let f)? = globals[name], case .native = f.body {
             throw Diagnostic(.name, "`\(name)` is a builtin function", at: span, hint: "choose another name")
         }

@@ -26,10 +26,39 @@ public final class Expr: @unchecked Sendable {
     /// For a `.name` inside a function: its slot in the call frame (parameters, then captured variables), set by
     /// the resolver; -1 for globals and units.
     var slot: Int32 = -1
+    /// For a `.name` that named a unit: the unit's value, valid while the unit table's generation is unchanged.
+    var cachedUnit: Quantity?
+    var cachedGeneration = -1
+
+    /// The hot node kinds again, without payloads: the interpreter dispatches on `tag` and reads the operands
+    /// through unowned references (the strong ones live in `kind`), so evaluating them costs no reference counting.
+    enum Tag: UInt8 { case number, name, arithmetic, juxtaposition, other }
+    let tag: Tag
+    let lhs: Unmanaged<Expr>?
+    let rhs: Unmanaged<Expr>?
+    let binaryOp: BinaryOp
+    let opSpan: Span
+    let number: Double
 
     init(_ kind: Kind, _ span: Span) {
         self.kind = kind
         self.span = span
+        var tag = Tag.other, op = BinaryOp.add, opSpan = span, number = 0.0
+        var l: Expr?, r: Expr?
+        switch kind {
+        case .number(let v): tag = .number; number = v
+        case .name: tag = .name
+        case .binary(let o, let a, let b, let s) where o != .and && o != .or:
+            tag = .arithmetic; op = o; l = a; r = b; opSpan = s
+        case .juxtaposition(let a, let b): tag = .juxtaposition; l = a; r = b; opSpan = b.span
+        default: break
+        }
+        self.tag = tag
+        self.binaryOp = op
+        self.opSpan = opSpan
+        self.number = number
+        self.lhs = l.map { Unmanaged.passUnretained($0) }
+        self.rhs = r.map { Unmanaged.passUnretained($0) }
     }
 }
 
@@ -67,12 +96,16 @@ public final class FunctionDecl: @unchecked Sendable {
     public let body: Expr?
     public let doc: String?
     public let span: Span
+    /// `native fn sweep(f, ...)`: named arguments beyond the parameters go to the native instead of being errors.
+    public let takesNamedRest: Bool
     /// Filled once by the resolver: the variables this function captures from the enclosing function's frame
     /// (by name, and their slot there), stored in its own frame after the parameters.
     var resolved = false
     var captures: [(name: String, outerSlot: Int32)] = []
 
-    init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, doc: String?, span: Span) {
+    init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, doc: String?, span: Span,
+         takesNamedRest: Bool = false) {
+        self.takesNamedRest = takesNamedRest
         self.name = name
         self.nameSpan = nameSpan
         self.parameters = parameters

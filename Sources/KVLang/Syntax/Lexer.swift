@@ -93,6 +93,7 @@ struct Lexer {
     private func isOperatorScalar(at j: Int) -> Bool { operatorScalar(at: j) != nil }
 
     private func operatorScalar(at j: Int) -> (Punct, Int)? {
+        guard b[j] >= 0xC2 else { return nil }
         let rest = b[j...]
         if rest.starts(with: [0xC3, 0x97]) { return (.star, 2) }        // ×
         if rest.starts(with: [0xC2, 0xB7]) { return (.star, 2) }        // ·
@@ -101,10 +102,16 @@ struct Lexer {
         return nil
     }
 
+    private static let keywords: [String: Keyword] = Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
+
     private mutating func identifier(_ start: Int, _ space: Bool) {
         while i < b.count && isIdentContinue(at: i) { i += 1 }
         let text = String(decoding: b[start..<i], as: UTF8.self)
-        if let k = Keyword(rawValue: text) { add(.keyword(k), start, space) } else { add(.identifier(text), start, space) }
+        if i - start <= 9, b[start] >= UInt8(ascii: "a"), let k = Lexer.keywords[text] {
+            add(.keyword(k), start, space)
+        } else {
+            add(.identifier(text), start, space)
+        }
     }
 
     private mutating func number(_ start: Int, _ space: Bool) throws(Diagnostic) {
@@ -167,19 +174,36 @@ struct Lexer {
     }
 
     private mutating func punct(_ start: Int, _ space: Bool) {
-        if i + 1 < b.count, b[i + 1] == UInt8(ascii: ".") { i += 2; add(.punct(.dotdot), start, space) } else {
+        if i + 2 < b.count, b[i + 1] == UInt8(ascii: "."), b[i + 2] == UInt8(ascii: ".") {
+            i += 3; add(.punct(.ellipsis), start, space)
+        } else if i + 1 < b.count, b[i + 1] == UInt8(ascii: ".") { i += 2; add(.punct(.dotdot), start, space) } else {
             i += 1; add(.punct(.dot), start, space)
         }
     }
 
+    /// Two-byte operators first (`->`, `**`, `==`, `!=`, `<=`, `>=`), then one-byte ones, by byte: no strings made.
+    private static let twoByte: [(UInt8, UInt8, Punct)] = [
+        (UInt8(ascii: "-"), UInt8(ascii: ">"), .arrow), (UInt8(ascii: "*"), UInt8(ascii: "*"), .starstar),
+        (UInt8(ascii: "="), UInt8(ascii: "="), .eq), (UInt8(ascii: "!"), UInt8(ascii: "="), .ne),
+        (UInt8(ascii: "<"), UInt8(ascii: "="), .le), (UInt8(ascii: ">"), UInt8(ascii: "="), .ge),
+    ]
+
+    private static let oneByte: [UInt8: Punct] = {
+        var table: [UInt8: Punct] = [:]
+        for p in Punct.allCases where p.rawValue.utf8.count == 1 { table[p.rawValue.utf8.first ?? 0] = p }
+        return table
+    }()
+
     private mutating func operatorOrPunct(_ start: Int, _ space: Bool) throws(Diagnostic) {
         if let (p, n) = operatorScalar(at: i) { i += n; add(.punct(p), start, space); return }
-        let two = i + 1 < b.count ? String(decoding: b[i...(i + 1)], as: UTF8.self) : ""
-        if let p = Punct(rawValue: two), two.count == 2 {
-            i += 2; add(.punct(p), start, space); return
+        if i + 1 < b.count {
+            for (x, y, p) in Lexer.twoByte where b[i] == x && b[i + 1] == y {
+                i += 2
+                add(.punct(p), start, space)
+                return
+            }
         }
-        let one = String(decoding: b[i...i], as: UTF8.self)
-        guard let p = Punct(rawValue: one) else {
+        guard let p = Lexer.oneByte[b[i]] else {
             var end = i + 1
             while end < b.count, b[end] & 0xC0 == 0x80 { end += 1 }
             let ch = String(decoding: b[i..<end], as: UTF8.self)

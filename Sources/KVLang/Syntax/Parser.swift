@@ -135,10 +135,13 @@ public struct Parser {
 
     private mutating func functionDecl(start: Span, doc: String?, native: Bool) throws(Diagnostic) -> FunctionDecl {
         let (name, nameSpan) = try identifier("function name")
-        let parameters = try parameterList()
+        let (parameters, restSpan) = try parameterList()
         if native {
             return FunctionDecl(name: name, nameSpan: nameSpan, parameters: parameters, body: nil, doc: doc,
-                                span: start.to(previous.span))
+                                span: start.to(previous.span), takesNamedRest: restSpan != nil)
+        }
+        if let restSpan {
+            throw Diagnostic(.syntax, "only a `native fn` can take any named arguments (`...`)", at: restSpan)
         }
         _ = try expect(.assign, "before the function's body (`fn f(x) = x * 2`)")
         skipNewlines()
@@ -147,10 +150,16 @@ public struct Parser {
                             span: start.to(body.span))
     }
 
-    private mutating func parameterList() throws(Diagnostic) -> [Parameter] {
+    /// The parameters, and where a closing `...` (any further named arguments, for natives like `sweep`) stands.
+    private mutating func parameterList() throws(Diagnostic) -> ([Parameter], rest: Span?) {
         _ = try expect(.lparen, "to open the parameter list")
         var parameters: [Parameter] = []
         while !accept(.rparen) {
+            if kind == .punct(.ellipsis) {
+                let rest = advance().span
+                _ = try expect(.rparen, "after `...`, which comes last")
+                return (parameters, rest)
+            }
             let (name, span) = try identifier("parameter name")
             if parameters.contains(where: { $0.name == name }) {
                 throw Diagnostic(.syntax, "parameter `\(name)` appears twice", at: span)
@@ -165,7 +174,7 @@ public struct Parser {
                 break
             }
         }
-        return parameters
+        return (parameters, nil)
     }
 
     private mutating func unitDecl(start: Span, doc: String?) throws(Diagnostic) -> UnitDecl {
@@ -433,7 +442,10 @@ public struct Parser {
             return Expr(.ifThen(condition, yes, no), t.span.to(no.span))
         case .keyword(.fn):
             pos += 1
-            let parameters = try parameterList()
+            let (parameters, restSpan) = try parameterList()
+            if let restSpan {
+                throw Diagnostic(.syntax, "only a `native fn` can take any named arguments (`...`)", at: restSpan)
+            }
             _ = try expect(.assign, "before the function's body")
             let body = try expression()
             let decl = FunctionDecl(name: "fn", nameSpan: t.span, parameters: parameters, body: body, doc: nil,

@@ -22,7 +22,7 @@ public enum Keyword: String, CaseIterable, Sendable {
 
 public enum Punct: String, CaseIterable, Sendable {
     case lparen = "(", rparen = ")", lbracket = "[", rbracket = "]", lbrace = "{", rbrace = "}"
-    case comma = ",", colon = ":", semicolon = ";", dot = ".", dotdot = "..", arrow = "->"
+    case comma = ",", colon = ":", semicolon = ";", dot = ".", dotdot = "..", ellipsis = "...", arrow = "->"
     case plus = "+", minus = "-", star = "*", slash = "/", caret = "^", starstar = "**"
     case assign = "=", eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", at = "@"
 }

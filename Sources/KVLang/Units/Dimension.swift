@@ -27,6 +27,7 @@ public struct Dimension: Hashable, Sendable {
     /// The product of two dimensions; nil when an exponent overflows.
     public func multiplied(by other: Dimension, exponent sign: Rational = .one) -> Dimension? {
         if other.id == 0 { return self }
+        if id == 0, sign == .one { return other }
         if let cached = DimensionInterner.cachedProduct(id, other.id, sign) { return Dimension(id: cached) }
         let a = terms, b = other.terms
         var out: [Term] = []
@@ -71,25 +72,12 @@ enum DimensionInterner {
     }
 
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var table: [[Dimension.Term]] = [[]]
-    nonisolated(unsafe) private static var index: [[Dimension.Term]: Int32] = [[]: 0]
+    private static let terms = Interner<[Dimension.Term]>(first: [])
     nonisolated(unsafe) private static var products: [ProductKey: Int32] = [:]
 
-    static func intern(_ terms: [Dimension.Term]) -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let id = index[terms] { return id }
-        table.append(terms)
-        let id = Int32(table.count - 1)
-        index[terms] = id
-        return id
-    }
+    static func intern(_ t: [Dimension.Term]) -> Int32 { terms.intern(t) }
 
-    static func terms(_ id: Int32) -> [Dimension.Term] {
-        lock.lock()
-        defer { lock.unlock() }
-        return table[Int(id)]
-    }
+    static func terms(_ id: Int32) -> [Dimension.Term] { terms.item(id) }
 
     static func cachedProduct(_ a: Int32, _ b: Int32, _ sign: Rational) -> Int32? {
         lock.lock()

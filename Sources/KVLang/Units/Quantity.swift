@@ -39,25 +39,11 @@ public struct DisplayUnit: Sendable, Equatable {
 }
 
 enum DisplayInterner {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var table: [[DisplayUnit.Term]] = []
-    nonisolated(unsafe) private static var index: [[DisplayUnit.Term]: Int32] = [:]
+    private static let table = Interner<[DisplayUnit.Term]>()
 
-    static func intern(_ terms: [DisplayUnit.Term]) -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let id = index[terms] { return id }
-        table.append(terms)
-        let id = Int32(table.count - 1)
-        index[terms] = id
-        return id
-    }
+    static func intern(_ terms: [DisplayUnit.Term]) -> Int32 { table.intern(terms) }
 
-    static func terms(_ id: Int32) -> [DisplayUnit.Term] {
-        lock.lock()
-        defer { lock.unlock() }
-        return table[Int(id)]
-    }
+    static func terms(_ id: Int32) -> [DisplayUnit.Term] { table.item(id) }
 }
 
 extension UnitTable {

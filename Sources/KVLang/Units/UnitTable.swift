@@ -1,6 +1,7 @@
 /// The dimensions and units a session knows. The stdlib fills it with `dimension` and `unit` declarations;
 /// nothing about bytes or seconds is hard-coded here, only the SI and IEC prefix tables.
-public struct UnitTable: Sendable {
+/// A class, so the interpreter's hot path reads it without copying; `copy()` makes the REPL's snapshots.
+public final class UnitTable: @unchecked Sendable {
     public struct BaseDimension: Sendable {
         public let name: String
         public var baseUnit: String?
@@ -17,7 +18,14 @@ public struct UnitTable: Sendable {
         public let families: [String]
         public let doc: String?
         public let definition: String
+        /// This unit as a value: its factor, dimension and itself as the display unit.
+        public let value: Quantity
     }
+
+    /// Changes whenever a unit is declared (from a process-wide counter, so a restored snapshot never reuses a
+    /// number): a cached unit lookup is valid while the generation it was made in is current.
+    public private(set) var generation = 0
+    nonisolated(unsafe) private static var generations = 0
 
     public private(set) var bases: [BaseDimension] = []
     public private(set) var namedDimensions: [(name: String, dimension: Dimension)] = []
@@ -33,6 +41,19 @@ public struct UnitTable: Sendable {
     }
 
     public init() {}
+
+    /// An independent copy (the arrays are copied on write, so this is cheap).
+    public func copy() -> UnitTable {
+        let t = UnitTable()
+        t.bases = bases
+        t.namedDimensions = namedDimensions
+        t.units = units
+        t.unitIndex = unitIndex
+        t.dimensionIndex = dimensionIndex
+        t.ladders = ladders
+        t.generation = generation
+        return t
+    }
 
     // MARK: Prefixes
 
@@ -78,7 +99,7 @@ public struct UnitTable: Sendable {
         case unknownFamily(String)
     }
 
-    public mutating func declareBase(_ name: String) throws(DeclarationError) -> Dimension {
+    public func declareBase(_ name: String) throws(DeclarationError) -> Dimension {
         guard dimensionIndex[name] == nil else { throw .duplicate(name) }
         bases.append(BaseDimension(name: name, baseUnit: nil))
         let d = Dimension.base(bases.count - 1)
@@ -86,7 +107,7 @@ public struct UnitTable: Sendable {
         return d
     }
 
-    public mutating func declareDerived(_ name: String, _ dimension: Dimension) throws(DeclarationError) {
+    public func declareDerived(_ name: String, _ dimension: Dimension) throws(DeclarationError) {
         guard dimensionIndex[name] == nil else { throw .duplicate(name) }
         dimensionIndex[name] = dimension
         namedDimensions.append((name, dimension))
@@ -98,10 +119,12 @@ public struct UnitTable: Sendable {
 
     /// Declares a unit under each of its names, with its prefixed forms. The first name is the symbol that takes
     /// short prefixes (`GiB`); the other names take long ones (`gibibyte`).
-    public mutating func declareUnit(names: [String], factor: Double, dimension: Dimension, families: [String],
+    public func declareUnit(names: [String], factor: Double, dimension: Dimension, families: [String],
                             doc: String?, definition: String) throws(DeclarationError) {
         for f in families where UnitTable.families[f] == nil { throw .unknownFamily(f) }
         for n in names where unitIndex[n] != nil { throw .duplicate(n) }
+        UnitTable.generations += 1
+        generation = UnitTable.generations
         if dimension.terms.count == 1, dimension.terms[0].exponent == .one, factor == 1,
            bases[dimension.terms[0].base].baseUnit == nil {
             bases[dimension.terms[0].base].baseUnit = names[0]
@@ -109,7 +132,8 @@ public struct UnitTable: Sendable {
         var first = -1
         for (k, name) in names.enumerated() {
             units.append(Unit(name: name, factor: factor, dimension: dimension, prefixOf: nil, families: families,
-                              doc: doc, definition: definition))
+                              doc: doc, definition: definition,
+                              value: Quantity(factor, dimension, display: .unit(units.count))))
             unitIndex[name] = units.count - 1
             if k == 0 { first = units.count - 1 }
         }
@@ -126,7 +150,8 @@ public struct UnitTable: Sendable {
                     }
                     units.append(Unit(name: name, factor: factor * prefix.factor, dimension: dimension,
                                       prefixOf: first, families: [family], doc: doc,
-                                      definition: "\(prefix.factor.formattedExactly) \(names[0])"))
+                                      definition: "\(prefix.factor.formattedExactly) \(names[0])",
+                                      value: Quantity(factor * prefix.factor, dimension, display: .unit(units.count))))
                     unitIndex[name] = units.count - 1
                     if isSymbol, index == 0, prefix.ladder { ladder.append(units.count - 1) }
                 }

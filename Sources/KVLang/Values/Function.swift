@@ -18,6 +18,8 @@ public final class Function: @unchecked Sendable {
     public let decl: FunctionDecl?
     /// Values of the enclosing functions' variables this closure uses, in the resolver's capture order.
     let captured: [Value]
+    /// A user function's body, unretained (`body` holds it), so calls borrow it.
+    let userBody: Unmanaged<Expr>?
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value]) {
         self.name = name
@@ -27,11 +29,16 @@ public final class Function: @unchecked Sendable {
         self.doc = doc
         self.decl = decl
         self.captured = captured
+        if case .user(let e) = body { userBody = Unmanaged.passUnretained(e) } else { userBody = nil }
     }
+
+    /// Declared `native fn name(…, ...)`: takes named arguments beyond its parameters.
+    public var takesNamedRest: Bool { decl?.takesNamedRest ?? false }
 
     /// `name(a, b = 2 B)`, as `:help` and printing show it.
     public var signature: String {
-        let ps = parameters.map { p in p.defaultValue.map { "\(p.name) = \($0.span.text)" } ?? p.name }
+        var ps = parameters.map { p in p.defaultValue.map { "\(p.name) = \($0.span.text)" } ?? p.name }
+        if takesNamedRest { ps.append("...") }
         return "\(name)(\(ps.joined(separator: ", ")))"
     }
 }

@@ -8,6 +8,10 @@ public enum Value: Sendable {
     case list([Value])
     case record(Record)
     case function(Function)
+    /// Rows under named columns (Values/Table.swift).
+    case table(Table)
+    /// A line or bar chart of a table (Values/Chart.swift).
+    case chart(Chart)
 
     public static func number(_ v: Double) -> Value { .quantity(Quantity(v)) }
 
@@ -20,6 +24,8 @@ public enum Value: Sendable {
         case .list: return "a list"
         case .record: return "a record"
         case .function: return "a function"
+        case .table: return "a table"
+        case .chart: return "a chart"
         }
     }
 }

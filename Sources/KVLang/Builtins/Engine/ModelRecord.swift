@@ -1,0 +1,167 @@
+import KVEngine
+
+/// Models as language records and back. A record names the architecture with the fields below; optional ones
+/// may be left out (a dense model has no `experts`, a GQA model no `kv_lora_rank`), so presets and `hf_config`
+/// results print only what matters, and `with {…}` changes any field they have.
+///
+/// Required: layers, hidden, heads, intermediate, vocab. Optional: name, model_type, kv_heads (= heads),
+/// head_dim (= hidden / heads), tied_embeddings, qkv_bias, output_bias, mlp_bias, qk_norm, norm ("rms" or
+/// "layer"), norms_per_layer; MoE: experts, experts_per_token, moe_intermediate, shared_experts,
+/// shared_intermediate, shared_expert_gate, first_dense_layers, moe_layer_frequency, moe_frequency_offset,
+/// dense_layers; MLA: kv_lora_rank, q_lora_rank (0: none), qk_rope_head_dim, qk_nope_head_dim, v_head_dim;
+/// sliding_window and sliding_layers; final_logit_softcap; mtp_layers.
+enum ModelRecord {
+    struct Failure: Error {
+        let field: String
+        let message: String
+    }
+
+    static let fields: Set<String> = [
+        "name", "model_type", "layers", "hidden", "heads", "kv_heads", "head_dim", "intermediate", "vocab",
+        "tied_embeddings", "qkv_bias", "output_bias", "mlp_bias", "qk_norm", "norm", "norms_per_layer", "experts",
+        "experts_per_token", "moe_intermediate", "shared_experts", "shared_intermediate", "shared_expert_gate",
+        "first_dense_layers", "moe_layer_frequency", "moe_frequency_offset", "dense_layers", "kv_lora_rank",
+        "q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "sliding_window", "sliding_layers",
+        "final_logit_softcap", "mtp_layers",
+    ]
+
+    private struct Reader {
+        let r: Record
+
+        func int(_ f: String) throws(Failure) -> Int {
+            guard let v = r[f] else { throw Failure(field: f, message: "is missing the field `\(f)`") }
+            return try whole(v, f)
+        }
+
+        func int(_ f: String, _ fallback: Int) throws(Failure) -> Int {
+            guard let v = r[f] else { return fallback }
+            return try whole(v, f)
+        }
+
+        func whole(_ v: Value, _ f: String) throws(Failure) -> Int {
+            guard case .quantity(let q) = v, q.dimension.isDimensionless, q.value == q.value.rounded(),
+                  abs(q.value) < 1e15 else {
+                throw Failure(field: f, message: "needs `\(f)` to be a whole number")
+            }
+            return Int(q.value)
+        }
+
+        func bool(_ f: String, _ fallback: Bool) throws(Failure) -> Bool {
+            guard let v = r[f] else { return fallback }
+            guard case .bool(let b) = v else { throw Failure(field: f, message: "needs `\(f)` to be true or false") }
+            return b
+        }
+
+        func string(_ f: String, _ fallback: String) throws(Failure) -> String {
+            guard let v = r[f] else { return fallback }
+            guard case .string(let s) = v else { throw Failure(field: f, message: "needs `\(f)` to be a string") }
+            return s
+        }
+
+        func ints(_ f: String) throws(Failure) -> [Int] {
+            guard let v = r[f] else { return [] }
+            guard case .list(let items) = v else { throw Failure(field: f, message: "needs `\(f)` to be a list") }
+            var out: [Int] = []
+            for item in items { out.append(try whole(item, f)) }
+            return out
+        }
+
+        func number(_ f: String) throws(Failure) -> Double? {
+            guard let v = r[f] else { return nil }
+            guard case .quantity(let q) = v, q.dimension.isDimensionless else {
+                throw Failure(field: f, message: "needs `\(f)` to be a number")
+            }
+            return q.value
+        }
+    }
+
+    static func spec(from record: Record) throws(Failure) -> ModelSpec {
+        let f = Reader(r: record)
+        let heads = try f.int("heads"), hidden = try f.int("hidden")
+        var spec = ModelSpec(
+            name: try f.string("name", "model"), modelType: try f.string("model_type", "custom"),
+            layers: try f.int("layers"), hidden: hidden, heads: heads, kvHeads: try f.int("kv_heads", heads),
+            headDim: try f.int("head_dim", heads > 0 ? hidden / heads : 0), intermediate: try f.int("intermediate"),
+            vocab: try f.int("vocab"), tiedEmbeddings: try f.bool("tied_embeddings", false),
+            qkvBias: try f.bool("qkv_bias", false), outputBias: try f.bool("output_bias", false),
+            mlpBias: try f.bool("mlp_bias", false), qkNorm: try f.bool("qk_norm", false),
+            normsPerLayer: try f.int("norms_per_layer", 2),
+            slidingLayers: try f.ints("sliding_layers"), finalLogitSoftcap: try f.number("final_logit_softcap"),
+            mtpLayers: try f.int("mtp_layers", 0))
+        switch try f.string("norm", "rms") {
+        case "rms": spec.norm = .rms
+        case "layer": spec.norm = .layer
+        default: throw Failure(field: "norm", message: "needs `norm` to be \"rms\" or \"layer\"")
+        }
+        let window = try f.int("sliding_window", 0)
+        spec.slidingWindow = window > 0 ? window : nil
+        if window > 0, record["sliding_layers"] == nil { spec.slidingLayers = Array(0..<spec.layers) }
+        let experts = try f.int("experts", 0)
+        if experts > 0 {
+            spec.moe = MoESpec(
+                experts: experts, expertsPerToken: try f.int("experts_per_token"),
+                intermediate: try f.int("moe_intermediate", spec.intermediate),
+                sharedExperts: try f.int("shared_experts", 0), sharedIntermediate: try f.int("shared_intermediate", 0),
+                sharedExpertGate: try f.bool("shared_expert_gate", false),
+                firstDenseLayers: try f.int("first_dense_layers", 0),
+                layerFrequency: try f.int("moe_layer_frequency", 1),
+                frequencyOffset: try f.int("moe_frequency_offset", 0), denseLayers: try f.ints("dense_layers"))
+        }
+        let kvLora = try f.int("kv_lora_rank", 0)
+        if kvLora > 0 {
+            let q = try f.int("q_lora_rank", 0)
+            spec.mla = MLASpec(qLoraRank: q > 0 ? q : nil, kvLoraRank: kvLora,
+                               qkRopeHeadDim: try f.int("qk_rope_head_dim"), qkNopeHeadDim: try f.int("qk_nope_head_dim"),
+                               vHeadDim: try f.int("v_head_dim"))
+        }
+        return spec
+    }
+
+    /// The record for a spec: the core fields always, the others only where they differ from the default.
+    static func record(from s: ModelSpec) -> Record {
+        var r = Record()
+        func n(_ v: Int) -> Value { .number(Double(v)) }
+        r["name"] = .string(s.name)
+        r["model_type"] = .string(s.modelType)
+        r["layers"] = n(s.layers)
+        r["hidden"] = n(s.hidden)
+        r["heads"] = n(s.heads)
+        r["kv_heads"] = n(s.kvHeads)
+        r["head_dim"] = n(s.headDim)
+        r["intermediate"] = n(s.intermediate)
+        r["vocab"] = n(s.vocab)
+        r["tied_embeddings"] = .bool(s.tiedEmbeddings)
+        if s.qkvBias { r["qkv_bias"] = .bool(true) }
+        if s.outputBias { r["output_bias"] = .bool(true) }
+        if s.mlpBias { r["mlp_bias"] = .bool(true) }
+        if s.qkNorm { r["qk_norm"] = .bool(true) }
+        if s.norm == .layer { r["norm"] = .string("layer") }
+        if s.normsPerLayer != 2 { r["norms_per_layer"] = n(s.normsPerLayer) }
+        if let m = s.moe {
+            r["experts"] = n(m.experts)
+            r["experts_per_token"] = n(m.expertsPerToken)
+            r["moe_intermediate"] = n(m.intermediate)
+            if m.sharedExperts > 0 { r["shared_experts"] = n(m.sharedExperts) }
+            if m.sharedIntermediate > 0 { r["shared_intermediate"] = n(m.sharedIntermediate) }
+            if m.sharedExpertGate { r["shared_expert_gate"] = .bool(true) }
+            if m.firstDenseLayers > 0 { r["first_dense_layers"] = n(m.firstDenseLayers) }
+            if m.layerFrequency != 1 { r["moe_layer_frequency"] = n(m.layerFrequency) }
+            if m.frequencyOffset != 0 { r["moe_frequency_offset"] = n(m.frequencyOffset) }
+            if !m.denseLayers.isEmpty { r["dense_layers"] = .list(m.denseLayers.map(n)) }
+        }
+        if let a = s.mla {
+            r["kv_lora_rank"] = n(a.kvLoraRank)
+            r["q_lora_rank"] = n(a.qLoraRank ?? 0)
+            r["qk_rope_head_dim"] = n(a.qkRopeHeadDim)
+            r["qk_nope_head_dim"] = n(a.qkNopeHeadDim)
+            r["v_head_dim"] = n(a.vHeadDim)
+        }
+        if let w = s.slidingWindow {
+            r["sliding_window"] = n(w)
+            if s.slidingLayers != Array(0..<s.layers) { r["sliding_layers"] = .list(s.slidingLayers.map(n)) }
+        }
+        if let c = s.finalLogitSoftcap { r["final_logit_softcap"] = .number(c) }
+        if s.mtpLayers > 0 { r["mtp_layers"] = n(s.mtpLayers) }
+        return r
+    }
+}

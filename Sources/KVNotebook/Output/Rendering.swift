@@ -1,0 +1,55 @@
+import Foundation
+import KVLang
+
+/// A finished rendering: the page (Markdown or HTML) and the files that go beside it (the charts' SVGs, by path
+/// relative to the page's folder).
+public struct Rendering: Equatable {
+    public let text: String
+    public let files: [File]
+
+    public struct File: Equatable {
+        public let path: String
+        public let contents: String
+    }
+
+    /// Markdown for a page at `pagePath` (only its name matters): charts go to `NAME_files/` beside it.
+    public static func markdown(_ notebook: Notebook, _ run: NotebookRun, pagePath: String) -> Rendering {
+        let name = URL(fileURLWithPath: pagePath).deletingPathExtension().lastPathComponent
+        let (text, charts) = MarkdownRenderer(notebook: notebook, run: run, charts: .files(folder: "\(name)_files"))
+            .render()
+        return Rendering(text: text, files: charts.map { File(path: $0.name, contents: SVGChart($0.chart).svg) })
+    }
+
+    public static func html(_ notebook: Notebook, _ run: NotebookRun) -> Rendering {
+        Rendering(text: HTMLPage(notebook: notebook, run: run).html, files: [])
+    }
+
+    /// Writes the chart files, then the page, each atomically: the page appears only once everything it links to
+    /// is in place.
+    public func write(to page: URL) throws {
+        let folder = page.deletingLastPathComponent()
+        for f in files { try AtomicFile.write(f.contents, to: folder.appendingPathComponent(f.path)) }
+        try AtomicFile.write(text, to: page)
+    }
+
+    /// Compares with a committed rendering at `page` (and the files beside it): nil when identical, else a report
+    /// with a diff.
+    public func differences(from page: URL) -> String? {
+        var report: [String] = []
+        let folder = page.deletingLastPathComponent()
+        if let old = try? String(contentsOf: page, encoding: .utf8) {
+            if old != text { report.append(TextDiff.unified(old: old, new: text, oldName: page.path, newName: "fresh rendering")) }
+        } else {
+            report.append("\(page.path) is missing: render it with `kvcalc run NOTEBOOK -o \(page.path)`")
+        }
+        for f in files {
+            let url = folder.appendingPathComponent(f.path)
+            guard let old = try? String(contentsOf: url, encoding: .utf8) else {
+                report.append("\(url.path) is missing")
+                continue
+            }
+            if old != f.contents { report.append(TextDiff.unified(old: old, new: f.contents, oldName: url.path, newName: "fresh rendering")) }
+        }
+        return report.isEmpty ? nil : report.joined(separator: "\n\n")
+    }
+}
