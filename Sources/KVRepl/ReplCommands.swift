@@ -57,8 +57,9 @@ extension Repl {
     }
 
     private func describe(_ name: String, _ text: (Describer.Named) -> String) {
-        let found = Describer(session: session).lookup(name)
-        if found.isEmpty { fail(Describer(session: session).unknown(name)); return }
+        let describer = Describer(session: session)
+        let found = describer.lookup(name)
+        if found.isEmpty { fail(describer.unknown(name)); return }
         output.out(found.map(text).joined(separator: "\n\n"))
     }
 

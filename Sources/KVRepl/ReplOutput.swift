@@ -19,7 +19,8 @@ public struct ReplOutput {
         )
     }
 
-    static func terminated(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
+    /// The text with the newline it may lack: outputs are written as whole lines.
+    public static func terminated(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
 }
 
 /// ANSI styling, or none: with colour off every function returns its text unchanged.

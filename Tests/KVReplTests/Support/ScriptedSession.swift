@@ -13,8 +13,8 @@ final class ScriptedSession {
     init(_ lines: [String], history: History? = nil) {
         let box = TranscriptBox()
         reader = ScriptedReader(lines) { box.text += $0 }
-        let output = ReplOutput(out: { box.text += $0.hasSuffix("\n") ? $0 : $0 + "\n" },
-                                err: { box.text += $0.hasSuffix("\n") ? $0 : $0 + "\n" })
+        let output = ReplOutput(out: { box.text += ReplOutput.terminated($0) },
+                                err: { box.text += ReplOutput.terminated($0) })
         repl = Repl(session: ScriptedSession.freshSession(), reader: reader, output: output,
                     configuration: Repl.Configuration(history: history))
         repl.run()
