@@ -69,6 +69,8 @@ public final class History {
     }
 
     static func decode(_ line: Substring) -> String {
+        // Most lines have nothing escaped; skipping the walk keeps a full history cheap to read at start-up.
+        guard line.utf8.contains(UInt8(ascii: "\\")) else { return String(line) }
         var out = ""
         var escaped = false
         for c in line {
