@@ -89,43 +89,54 @@ final class ReplTerminalTests: XCTestCase {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("kvcalc-tmux-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: state) }
 
+        // Keys typed before the prompt reach the terminal in cooked mode: Ctrl-D would be lost, and a line typed
+        // ahead is echoed before the prompt. So each step waits for the prompt of the next entry.
+        let prompt = { (n: Int) throws in try self.waitFor(tmux, "kv>", count: n) }
         try start(tmux, state: state)
         XCTAssertTrue(try tmux.screen().contains("kvcalc 0.1.0"), "the banner names the version")
 
         // Tab completes a record's field.
         try tmux.enter("let llama = {layers: 32, kv_heads: 8}")
+        try prompt(2)
         try tmux.type("llama.la")
         try tmux.keys("Tab")
         try waitFor(tmux, "llama.layers")
         try tmux.keys("Enter")
         try waitFor(tmux, "\n32\n")
+        try prompt(3)
 
         // An open bracket continues the entry on a second prompt.
         try tmux.enter("(1 GiB +")
         try waitFor(tmux, "\n...")
         try tmux.enter("2 GiB)")
         try waitFor(tmux, "3 GiB")
+        try prompt(4)
 
         // Up brings the two-line entry back whole; Enter runs it again.
         try tmux.keys("Up")
         try waitFor(tmux, "2 GiB)", count: 2)
         try tmux.keys("Enter")
         try waitFor(tmux, "3 GiB", count: 2)
+        try prompt(5)
 
         // Ctrl-C drops the line being typed and the session goes on.
         try tmux.type("12345 junk")
         try tmux.keys("C-c")
         try waitFor(tmux, "^C")
+        try prompt(6)
         try tmux.enter("ans * 2")
         try waitFor(tmux, "6 GiB")
+        try prompt(7)
 
         // Ctrl-C stops a long evaluation, and nothing of it stays.
         try tmux.enter("let slow = sum(map(1..2000000, fn(i) = sum(map(1..50, fn(j) = j))))")
         Thread.sleep(forTimeInterval: 0.5)
         try tmux.keys("C-c")
         try waitFor(tmux, "error: interrupted")
+        try prompt(8)
         try tmux.enter("llama.kv_heads")
         try waitFor(tmux, "\n8\n")
+        try prompt(9)
 
         // Ctrl-D leaves; the history file has every entry, the multi-line one whole.
         try tmux.keys("C-d")
@@ -134,11 +145,18 @@ final class ReplTerminalTests: XCTestCase {
         XCTAssertTrue(history.contains("(1 GiB +\\n2 GiB)\n"), history)
         XCTAssertTrue(history.contains("llama.kv_heads\n"), history)
 
-        // A new session finds the last entry with Up.
+        // A new session finds the last entry with Up, and older ones with Ctrl-R.
         try start(tmux, state: state)
         try tmux.keys("Up")
         try waitFor(tmux, "kv> llama.kv_heads")
-        try tmux.keys("C-u", "C-d")  // Ctrl-D leaves from an empty line; on text it deletes
+        // Ctrl-R searches the history backwards for what is typed.
+        try tmux.keys("C-u", "C-r")
+        try tmux.type("ans")
+        try waitFor(tmux, "ans * 2")
+        try tmux.keys("Enter")
+        try waitFor(tmux, "unknown name `ans`")  // a fresh session: no result yet
+        try prompt(2)
+        try tmux.keys("C-d")
         try waitForScreen(tmux, "the REPL to exit") { _ in !tmux.alive }
     }
 }
