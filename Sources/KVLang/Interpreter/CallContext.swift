@@ -96,10 +96,6 @@ public struct CallContext {
     }
 
     /// Calls a function value with positional arguments, blaming `at` for errors in the binding.
-    public func call(_ f: Function, _ args: [Value], at i: Int) throws(Diagnostic) -> Value {
-        try interpreter.call(f, positional: args, callSpan: spans[i])
-    }
-
     public func call(_ f: Function, _ arg: Value, at i: Int) throws(Diagnostic) -> Value {
         try interpreter.call(f, arg, callSpan: spans[i])
     }

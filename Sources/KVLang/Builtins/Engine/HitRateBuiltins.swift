@@ -248,7 +248,6 @@ extension CallContext {
         let spec = try model()
         let kvDtype = try dtype("kv_dtype") ?? .bf16
         let perToken = try engine { try spec.kvPerToken(kvDtype: kvDtype) }
-        _ = r
         return Int((q.value / (Double(blockSize) * perToken)).rounded(.down))
     }
 }
