@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "kvcalc", targets: ["kvcalc"]),
         .library(name: "KVEngine", targets: ["KVEngine"]),
         .library(name: "KVLang", targets: ["KVLang"]),
+        .library(name: "KVRuntime", targets: ["KVRuntime"]),
         .library(name: "KVNotebook", targets: ["KVNotebook"]),
     ],
     dependencies: [
@@ -29,27 +30,29 @@ let package = Package(
         ),
         .target(
             name: "KVLang",
-            dependencies: ["KVEngine", "KVStdlib", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             // The interpreter's state lives in one class touched on every node; dynamic exclusivity checks on it
             // cost a sixth of the evaluation time. Debug builds keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // The builtins (core and the engines' bridge), the session and the embedded stdlib: the language put to work.
+        .target(name: "KVRuntime", dependencies: ["KVLang", "KVEngine", "KVStdlib"]),
         // Notebooks (.kvnb): parsing, running, rendering to Markdown and HTML, charts. The language knows
         // nothing of notebooks.
-        .target(name: "KVNotebook", dependencies: ["KVLang", .product(name: "Ink", package: "Ink")]),
+        .target(name: "KVNotebook", dependencies: ["KVLang", "KVRuntime", .product(name: "Ink", package: "Ink")]),
         // libedit, the REPL's line editor (Debian: libedit-dev; scripts/install-deps.sh installs it).
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The REPL without a terminal: entries in, transcript out; commands, completion, history file, notebooks.
-        .target(name: "KVRepl", dependencies: ["KVLang", "KVNotebook"]),
+        .target(name: "KVRepl", dependencies: ["KVLang", "KVRuntime", "KVNotebook"]),
         .executableTarget(
             name: "kvcalc",
-            dependencies: ["KVLang", "KVNotebook", "KVStdlib", "KVRepl", "CLibedit",
+            dependencies: ["KVLang", "KVRuntime", "KVNotebook", "KVStdlib", "KVRepl", "CLibedit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
-        .testTarget(name: "KVLangTests", dependencies: ["KVLang"], exclude: ["Examples", "Errors", "Stdlib"]),
+        .testTarget(name: "KVLangTests", dependencies: ["KVLang", "KVRuntime"], exclude: ["Examples", "Errors", "Stdlib"]),
         .testTarget(name: "KVNotebookTests", dependencies: ["KVNotebook"], exclude: ["Golden"]),
-        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang", "KVNotebook"], exclude: ["Golden"]),
+        .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang", "KVRuntime", "KVNotebook"], exclude: ["Golden"]),
         // End-to-end: runs the built kvcalc binary as a user would.
         .testTarget(name: "kvcalcTests", dependencies: ["kvcalc"]),
         // Trace-replay benchmark against the Python reference (Benchmarks/replay/run.sh); build with -c release.

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// Tab completion: what may replace the word before the cursor, given the text before that word.
 /// Variables, functions (builtins included) and units; a record's fields after `name.`; only units after `->` or

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// The text of `:help`, `:info` and `:list`, read off the session itself. Documentation comes from the `##`
 /// comments of declarations (the stdlib's and the user's): there is one source.

@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 
 /// The read-eval-print loop, without a terminal: lines come from a `LineReader`, results and errors go to a
 /// `ReplOutput`. Each entry is one transaction (a failed entry changes nothing); `ans` is the last result; lines

@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 import KVNotebook
 
 /// The `:commands`: help, listings, notebooks in and out, reset, quit.

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// A successful entry, as `:save` needs it.
 public struct Entry: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// The session's units as the REPL shows them: unprefixed units with their aliases, and the prefix of a prefixed
 /// form (`Gi` of `GiB`), which completion uses so that prefixed forms appear only once their prefix is typed.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KVLang
+import KVRuntime
 
 /// `kvcalc eval [--json] EXPR`: evaluates an expression with the stdlib loaded and prints its value.
 struct EvalCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KVLang
+import KVRuntime
 
 /// The `kvcalc` command: wires the command line to the language. Exit codes: 0 success, 1 an error in the user's
 /// program (message on stderr), 2 bad usage.

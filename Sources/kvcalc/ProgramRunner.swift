@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// Runs a program and prints what it computes; on an error, renders the diagnostic to stderr and fails with exit
 /// code 1. Values computed before the error have already been printed.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KVLang
+import KVRuntime
 
 /// `kvcalc [FILE.kv]`: runs a script; with no file, the REPL on a terminal, or a program read from stdin.
 struct ScriptCommand: ParsableCommand {

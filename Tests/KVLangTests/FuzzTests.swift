@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 import XCTest
 
 /// Feeds thousands of generated and mutated programs through the whole pipeline (lexer, parser, interpreter,

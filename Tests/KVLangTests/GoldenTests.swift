@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 import XCTest
 
 /// Runs the programs in Examples/ and Errors/ and compares what they print with the golden files beside them

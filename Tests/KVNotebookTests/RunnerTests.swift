@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 @testable import KVNotebook
 import XCTest
 

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 import KVRepl
 import XCTest
 

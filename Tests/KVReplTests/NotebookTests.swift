@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 @testable import KVRepl
 import KVNotebook
 import XCTest

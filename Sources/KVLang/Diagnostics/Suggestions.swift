@@ -1,6 +1,6 @@
 /// "Did you mean …?" by edit distance: the closest candidates within a third of the name's length.
-enum Suggestions {
-    static func closest(to name: String, in candidates: some Sequence<String>, limit: Int = 1) -> [String] {
+public enum Suggestions {
+    public static func closest(to name: String, in candidates: some Sequence<String>, limit: Int = 1) -> [String] {
         let maxDistance = max(1, name.count / 3)
         var scored: [(Int, String)] = []
         for c in candidates where c != name {
@@ -14,12 +14,12 @@ enum Suggestions {
         return scored.prefix(limit).map(\.1)
     }
 
-    static func hint(for name: String, in candidates: some Sequence<String>) -> String? {
+    public static func hint(for name: String, in candidates: some Sequence<String>) -> String? {
         closest(to: name, in: candidates).first.map { "did you mean `\($0)`?" }
     }
 
     /// Levenshtein distance, giving up early once every path exceeds `cap`.
-    static func distance(_ a: String, _ b: String, cap: Int) -> Int {
+    public static func distance(_ a: String, _ b: String, cap: Int) -> Int {
         let a = Array(a), b = Array(b)
         if abs(a.count - b.count) > cap { return cap + 1 }
         var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)

@@ -16,7 +16,7 @@ extension Interpreter {
         }
     }
 
-    func binary(_ op: BinaryOp, _ a: Value, _ b: Value, op opSpan: Span, left: Span, right: Span)
+    public func binary(_ op: BinaryOp, _ a: Value, _ b: Value, op opSpan: Span, left: Span, right: Span)
         throws(Diagnostic) -> Value {
         if case .quantity(let x) = a, case .quantity(let y) = b {
             return try arithmetic(op, x, y, op: opSpan, left: left, right: right)
@@ -101,7 +101,7 @@ extension Interpreter {
         return Quantity(try finite(v, .pow, span), d, display: units.power(x.display, e))
     }
 
-    func sameDimension(_ x: Quantity, _ y: Quantity, op: Span, left: Span, right: Span, verb: String)
+    public func sameDimension(_ x: Quantity, _ y: Quantity, op: Span, left: Span, right: Span, verb: String)
         throws(Diagnostic) {
         guard x.dimension != y.dimension else { return }
         let l = units.name(of: x.dimension), r = units.name(of: y.dimension)
@@ -139,7 +139,7 @@ extension Interpreter {
     }
 
     /// Structural equality; quantities of different dimensions are an error, other kinds are simply unequal.
-    func equal(_ a: Value, _ b: Value, op: Span) throws(Diagnostic) -> Bool {
+    public func equal(_ a: Value, _ b: Value, op: Span) throws(Diagnostic) -> Bool {
         switch (a, b) {
         case (.quantity(let x), .quantity(let y)):
             try sameDimension(x, y, op: op, left: op, right: op, verb: "compare")

@@ -3,7 +3,7 @@ import Foundation
 /// Runs work on a thread with a large stack. The parser and the interpreter recurse on nesting; their depth
 /// limits keep them far inside this stack on any input, whatever the caller's own stack is (a secondary
 /// thread's can be as small as 512 KiB).
-enum BigStack {
+public enum BigStack {
     static let size = 1 << 30  // virtual; only the pages touched are committed
 
     /// The caller blocks until the work is done, so nothing runs concurrently with it.
@@ -13,7 +13,7 @@ enum BigStack {
         init(_ body: @escaping () throws(Diagnostic) -> T) { self.body = body }
     }
 
-    static func run<T>(_ body: @escaping () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+    public static func run<T>(_ body: @escaping () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
         let job = Job(body)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {

@@ -59,7 +59,7 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     /// After a failed statement: the state from before it, and empty call frames.
-    func recover(_ before: Snapshot) {
+    public func recover(_ before: Snapshot) {
         restore(before)
         callDepth = 0
         evalDepth = 0
@@ -95,7 +95,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// A variable may share a unit's name (`let s = …`): after a number or `->` the name still means the unit
     /// (`3 s`), elsewhere the variable. Builtins cannot be redefined.
-    func checkBindable(_ name: String, at span: Span) throws(Diagnostic) {
+    public func checkBindable(_ name: String, at span: Span) throws(Diagnostic) {
         if natives[name] != nil, case .function(let f)? = globals[name], case .native = f.body {
             throw Diagnostic(.name, "`\(name)` is a builtin function", at: span, hint: "choose another name")
         }

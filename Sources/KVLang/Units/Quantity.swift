@@ -23,6 +23,11 @@ public struct DisplayUnit: Sendable, Equatable {
     public struct Term: Sendable, Hashable {
         public let unit: Int
         public var exponent: Rational
+
+        public init(unit: Int, exponent: Rational) {
+            self.unit = unit
+            self.exponent = exponent
+        }
     }
 
     let id: Int32

@@ -9,12 +9,22 @@ public final class Chart: Sendable {
         public let name: String
         /// One value per point, in `Axis.unit`.
         public let values: [Double]
+
+        public init(name: String, values: [Double]) {
+            self.name = name
+            self.values = values
+        }
     }
 
     /// An axis: its title (the column names) and the unit its numbers are in (empty for plain numbers).
     public struct Axis: Sendable {
         public let title: String
         public let unit: String
+
+        public init(title: String, unit: String) {
+            self.title = title
+            self.unit = unit
+        }
 
         /// `batch`, `KV cache (GiB)`.
         public var label: String { unit.isEmpty || unit == title ? title : "\(title) (\(unit))" }
@@ -32,7 +42,7 @@ public final class Chart: Sendable {
     /// The table it was drawn from, for JSON.
     public let table: Table
 
-    init(kind: Kind, title: String, x: Axis, y: Axis, xValues: [Double]?, xLabels: [String], series: [Series],
+    public init(kind: Kind, title: String, x: Axis, y: Axis, xValues: [Double]?, xLabels: [String], series: [Series],
          table: Table) {
         self.kind = kind
         self.title = title

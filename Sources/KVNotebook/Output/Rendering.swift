@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 
 /// A finished rendering: the page (Markdown or HTML) and the files that go beside it (the charts' SVGs, by path
 /// relative to the page's folder).

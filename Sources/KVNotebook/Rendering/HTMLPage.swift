@@ -1,5 +1,6 @@
 import Ink
 import KVLang
+import KVRuntime
 
 /// The notebook as one self-contained HTML page: the Markdown rendering through Ink, charts as inline SVG, and a
 /// small readable stylesheet. No scripts, no external files.

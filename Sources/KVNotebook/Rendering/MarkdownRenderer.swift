@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// A notebook with its results as Markdown (DESIGN §4): prose with inline values, each cell's code (unless
 /// hidden) and its results, errors under their cells. Deterministic: the same notebook and parameters give the

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// Small Markdown building blocks: fenced code, tables, escaping. GitHub-flavoured, and within what Ink renders.
 enum MarkdownText {

@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 
 /// A chart as a standalone SVG: title, axes with their units, grid, lines or grouped bars, a legend for several
 /// series. Coordinates are printed with one decimal, so the same chart gives the same bytes.

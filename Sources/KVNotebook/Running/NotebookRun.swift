@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// What running a notebook produced: each cell's outcome, each inline value, the parameters used, and the errors.
 public struct NotebookRun {

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 
 /// Runs a notebook in a fresh session: cells top to bottom in one environment, inline expressions where they
 /// stand. Without `keepGoing` the run stops at the first unexpected error; what follows is not run.

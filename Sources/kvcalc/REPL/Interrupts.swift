@@ -1,5 +1,6 @@
 import Glibc
 import KVLang
+import KVRuntime
 import Synchronization
 
 /// Ctrl-C in the REPL. At the prompt it drops the line; during an evaluation it asks the interpreter to stop at its

@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 import KVRepl
 
 /// Opens the REPL on this process's terminal: libedit, history, Ctrl-C handling and a banner when stdin is a

@@ -1,4 +1,5 @@
 import KVLang
+import KVRuntime
 import XCTest
 
 /// Helpers shared by the language tests: evaluate a program in a fresh session and look at the result as text,

@@ -1,5 +1,6 @@
 import Foundation
 import KVLang
+import KVRuntime
 import KVRepl
 import XCTest
 

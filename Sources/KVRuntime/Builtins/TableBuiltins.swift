@@ -1,3 +1,4 @@
+import KVLang
 /// Native implementations of the table and chart builtins `stdlib/tables.kv` declares: `sweep`, `table`, `plot`.
 enum TableBuiltins {
     static func register(in interp: Interpreter) {

@@ -1,3 +1,4 @@
+import KVLang
 import Foundation
 
 /// Native implementations of the builtins `stdlib/core.kv` declares (math, lists, records, assertions).

@@ -1,3 +1,4 @@
+import KVLang
 import KVStdlib
 
 /// An interpreter with the builtins registered and the standard library loaded: what the command line, the REPL,
@@ -65,7 +66,7 @@ public final class Session {
     /// obeys the rules of `let`.
     public func define(_ name: String, _ value: Value, at span: Span) throws(Diagnostic) {
         try interpreter.checkBindable(name, at: span)
-        interpreter.globals[name] = value
+        interpreter.bind(name, value)
     }
 
     public var formatter: ValueFormatter { ValueFormatter(units: interpreter.units) }

@@ -1,3 +1,4 @@
+import KVLang
 import KVEngine
 
 /// Models as language records and back. A record names the architecture with the fields below; optional ones

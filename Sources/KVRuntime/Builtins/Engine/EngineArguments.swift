@@ -1,3 +1,4 @@
+import KVLang
 import KVEngine
 
 /// Reading engine inputs from a builtin's arguments, and turning the engine's errors into diagnostics that point

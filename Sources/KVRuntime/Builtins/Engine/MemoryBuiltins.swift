@@ -1,3 +1,4 @@
+import KVLang
 import KVEngine
 
 /// The memory engine's builtins (declared with their documentation in stdlib/memory.kv).

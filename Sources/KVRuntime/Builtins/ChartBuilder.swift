@@ -1,3 +1,4 @@
+import KVLang
 /// `plot(table, x:, y:, kind:, title:)`: checks the columns and puts every number in the unit its axis shows.
 struct ChartBuilder {
     let context: CallContext

@@ -1,3 +1,4 @@
+import KVLang
 import KVEngine
 
 /// The hit-rate engine's builtins (declared with their documentation in stdlib/hitrate.kv).
