@@ -30,10 +30,7 @@ let package = Package(
         ),
         .target(
             name: "KVLang",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
-            // The interpreter's state lives in one class touched on every node; dynamic exclusivity checks on it
-            // cost a sixth of the evaluation time. Debug builds keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
         ),
         // The builtins (core and the engines' bridge), the session and the embedded stdlib: the language put to work.
         .target(name: "KVRuntime", dependencies: ["KVLang", "KVEngine", "KVStdlib"]),

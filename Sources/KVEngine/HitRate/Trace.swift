@@ -3,19 +3,19 @@
 /// `blocks[blockStart[r] ..< blockStart[r + 1]]`.
 public struct Trace: Sendable {
     /// Where the trace came from (for messages).
-    public var name: String
+    public internal(set) var name: String
     /// Request timestamps as written (Mooncake: milliseconds).
-    public var timestamps: [Double]
+    public internal(set) var timestamps: [Double]
     /// Prompt tokens per request.
-    public var inputLengths: [Int]
+    public internal(set) var inputLengths: [Int]
     /// Output tokens per request (0 when the line has none).
-    public var outputLengths: [Int]
+    public internal(set) var outputLengths: [Int]
     /// Offsets into `blocks`; `requests + 1` entries.
-    public var blockStart: [Int]
+    public internal(set) var blockStart: [Int]
     /// Dense block indices, request after request.
-    public var blocks: [Int32]
+    public internal(set) var blocks: [Int32]
     /// Distinct hash ids in the trace.
-    public var distinctBlocks: Int
+    public internal(set) var distinctBlocks: Int
 
     public var requests: Int { inputLengths.count }
     /// Block look-ups the replay performs: the sum of every request's block count.

@@ -124,8 +124,7 @@ extension Interpreter {
     /// `bound` marking which were given), evaluates defaults in it, and runs the body.
     private func enter(_ f: Function, base: Int, provided: Int, bound: ([Bool], [Span])?, arguments: [CallArgument]?,
                        callSpan: Span, rest: [NamedArgument] = []) throws(Diagnostic) -> Value {
-        if interruptRequested {
-            interruptRequested = false
+        if Interrupt.take() {
             throw Diagnostic(.limit, "interrupted", at: callSpan)
         }
         if let budget = callBudget {

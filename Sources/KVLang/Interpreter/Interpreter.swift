@@ -1,29 +1,31 @@
 /// The tree-walking interpreter: global state (variables, functions, units) and statement execution.
 /// Expression evaluation lives in Evaluate.swift, arithmetic in Arithmetic.swift, declarations in Declarations.swift.
+///
+/// Its state is touched on every node, and dynamic exclusivity checks on it cost a sixth of the evaluation time;
+/// evaluation is single-threaded and never holds an inout access to these across a call that could touch them
+/// again, so the hot properties opt out with `@exclusivity(unchecked)`.
 public final class Interpreter: @unchecked Sendable {
     /// Deeper recursion than this is an error, not a stack overflow.
     public static let maxCallDepth = 200
     /// Ranges longer than this are refused rather than exhausting memory.
     public static let maxListLength = 1 << 21
 
-    public internal(set) var units = UnitTable()
-    public internal(set) var globals: [String: Value] = [:]
+    @exclusivity(unchecked) public internal(set) var units = UnitTable()
+    @exclusivity(unchecked) public internal(set) var globals: [String: Value] = [:]
     /// `##` documentation of global bindings (presets, constants).
-    public internal(set) var docs: [String: String] = [:]
+    @exclusivity(unchecked) public internal(set) var docs: [String: String] = [:]
     /// Native implementations, bound to a name when the stdlib declares `native fn name(…)`.
-    var natives: [String: NativeFunction] = [:]
-    var callDepth = 0
+    @exclusivity(unchecked) var natives: [String: NativeFunction] = [:]
+    @exclusivity(unchecked) var callDepth = 0
     /// Call frames: each call's parameters and captured values; names resolve to `stack[frameBase + slot]`.
     let stack = ValueStack()
-    var frameBase = 0
+    @exclusivity(unchecked) var frameBase = 0
     /// When set, the number of calls left before evaluation stops (tests of generated programs set it, so an
     /// exponential recursion ends quickly).
-    public var callBudget: Int?
-    var evalDepth = 0
+    @exclusivity(unchecked) public var callBudget: Int?
+    @exclusivity(unchecked) var evalDepth = 0
     /// Long left-leaning chains (`a + b + c …`) nest in the tree; past this depth evaluation stops cleanly.
     public static let maxEvalDepth = 8000
-    /// Set from another thread (Ctrl-C) to stop a long evaluation at the next call.
-    public nonisolated(unsafe) var interruptRequested = false
 
     public init() {}
 
@@ -69,7 +71,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Executes one statement; returns the value of an expression statement.
     public func execute(_ statement: Stmt) throws(Diagnostic) -> Value? {
-        interruptRequested = false
+        Interrupt.clear()
         switch statement {
         case .expression(let e):
             return try eval(e)

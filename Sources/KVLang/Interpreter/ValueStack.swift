@@ -1,9 +1,9 @@
 /// The interpreter's frame stack, in manually managed memory: reading a local is a pointer load, with no reference
 /// counting on the storage (an Array in a class property is retained around every access).
 final class ValueStack {
-    private var base: UnsafeMutablePointer<Value>
-    private var capacity: Int
-    private(set) var count = 0
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<Value>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private(set) var count = 0
 
     init(capacity: Int = 256) {
         self.capacity = capacity

@@ -9,15 +9,13 @@ enum Interrupts {
     private static let line = Atomic<Bool>(false)
     /// Whether libedit is reading a line (it then echoes nothing; the reader prints `^C`).
     private static let reading = Atomic<Bool>(false)
-    /// The interpreter of the REPL's current session, replaced on `:reset`.
-    nonisolated(unsafe) static var interpreter: Interpreter?
 
     static func install() {
         var action = sigaction()
         action.__sigaction_handler = unsafeBitCast(
             { (_: Int32) in
                 Interrupts.line.store(true, ordering: .relaxed)
-                Interrupts.interpreter?.interruptRequested = true
+                KVLang.Interrupt.request()
                 // During an evaluation the terminal has echoed `^C`: end that line before the error shows.
                 if !Interrupts.reading.load(ordering: .relaxed) { _ = write(STDOUT_FILENO, "\n", 1) }
             } as @convention(c) (Int32) -> Void,

@@ -25,7 +25,6 @@ enum REPLLauncher {
             repl?.completer.complete(line: line).candidates ?? []
         }
         let created = Repl(session: session, reader: reader, output: .standard, configuration: configuration)
-        created.sessionDidChange = { Interrupts.interpreter = $0.interpreter }
         repl = created
         Interrupts.install()
         created.run()
