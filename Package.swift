@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "kvcalc",
-    platforms: [.macOS(.v13)],
+    // Supported: Linux (Debian 12, Swift 6.x), the only platform this project builds and tests on. The code calls
+    // Glibc directly (thread stacks, terminals, signals), so no Apple platform is claimed.
     products: [
         .executable(name: "kvcalc", targets: ["kvcalc"]),
         .library(name: "KVEngine", targets: ["KVEngine"]),
