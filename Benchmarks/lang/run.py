@@ -5,12 +5,16 @@
 2. Throughput: a user function evaluated 10^6 times in kvcalc against the same arithmetic in a CPython loop,
    whole process each, with kvcalc's start-up measured on its own so it can be taken out.
 Prints medians of N runs and ratios against the baselines, all measured in this one run.
+
+`--baseline OTHER_KVCALC` adds a third comparison: the same programs run by another kvcalc binary (e.g. one built
+from an earlier commit), interleaved with this one, to show a change made nothing slower.
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KVCALC = os.path.join(ROOT, ".build", "release", "kvcalc")
 RUNS = int(os.environ.get("RUNS", "21"))
+BASELINE = sys.argv[sys.argv.index("--baseline") + 1] if "--baseline" in sys.argv else None
 
 
 def ensure_tools():
@@ -81,6 +85,16 @@ def main():
             tk, tp = statistics.median(tks), statistics.median(tps)
             print(f"  {label:22s} kvcalc {tk * 1000:8.1f} ms ({ok})   CPython {tp * 1000:8.1f} ms ({op})")
             print(f"  {'':22s} CPython / kvcalc = {tp / tk:.2f}x  (target >= 1)")
+        if BASELINE:
+            print(f"\n== the same programs, this kvcalc against {BASELINE}, interleaved, median of {runs} runs")
+            for label, kv in (("2*x+1", kv_plain), ("kv bytes with units", kv_units)):
+                tks, tbs = [], []
+                for _ in range(runs):
+                    tks.append(median_time([KVCALC, kv], 1)[0])
+                    tbs.append(median_time([BASELINE, kv], 1)[0])
+                tk, tb = statistics.median(tks), statistics.median(tbs)
+                print(f"  {label:22s} this {tk * 1000:8.1f} ms   baseline {tb * 1000:8.1f} ms   "
+                      f"this / baseline = {tk / tb:.3f}")
 
 
 if __name__ == "__main__":
