@@ -22,7 +22,14 @@ public final class PlainReader: LineReader {
 
     public func read(prompt: String) -> ReadResult {
         while true {
-            if let newline = buffer[searched...].firstIndex(of: 0x0A) {
+            // A NUL is reported where it is found, not after a megabyte of /dev/zero.
+            if let stop = buffer[searched...].firstIndex(where: { $0 == 0x0A || $0 == 0 }) {
+                guard buffer[stop] == 0x0A else {
+                    start = buffer.count
+                    return .failed("line \(lineNumber + 1) of the input holds a NUL byte: binary input, not a program "
+                                   + "(stopped reading)")
+                }
+                let newline = stop
                 let line = Array(buffer[start..<newline])
                 start = newline + 1
                 searched = start
@@ -67,7 +74,7 @@ public final class PlainReader: LineReader {
         if firstLine, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         firstLine = false
         if bytes.last == 0x0D { bytes = bytes.dropLast() }
-        if bytes.contains(0) {
+        if bytes.contains(0) {  // the last line, with no newline after it
             return .failed("line \(lineNumber) of the input holds a NUL byte: binary input, not a program (stopped reading)")
         }
         guard let line = String(validating: bytes, as: UTF8.self) else {

@@ -54,12 +54,12 @@ struct RunCommand: ParsableCommand {
         // Where the page goes is settled before anything runs: a refused -o is a usage error (exit 2).
         let target: OutputTarget?
         do { target = try output.map { path throws(OutputTarget.Refusal) in try OutputTarget.resolve(path, inputs: [file]) } } catch {
-            throw ValidationError("-o \(error.path): \(error.reason).")
+            throw UsageFailed(message: "-o \(error.path): \(error.reason)")
         }
         let notebook: Notebook
         do { notebook = try NotebookParser.parse(try NotebookSource.read(file), path: file) } catch {
             // A file that cannot be read at all is bad usage, as for a script; a bad line in it is the user's program.
-            if error.line == 0 { throw ValidationError(error.rendered) }
+            if error.line == 0 { throw UsageFailed(message: "cannot read \(file): \(error.message)") }
             Terminal.writeError(error.rendered)
             throw ProgramFailed()
         }
