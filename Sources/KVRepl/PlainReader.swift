@@ -30,6 +30,7 @@ public final class PlainReader: LineReader {
                                    + "(stopped reading)")
                 }
                 let newline = stop
+                guard newline - start <= Self.maxLineBytes else { return tooLong() }
                 let line = Array(buffer[start..<newline])
                 start = newline + 1
                 searched = start
@@ -42,15 +43,18 @@ public final class PlainReader: LineReader {
                 start = buffer.count
                 return decode(line)
             }
-            if buffer.count - start > Self.maxLineBytes {
-                return .failed("line \(lineNumber + 1) of the input is longer than \(Self.maxLineBytes >> 20) MiB: "
-                               + "not a program? (stopped reading)")
-            }
+            if buffer.count - start > Self.maxLineBytes { return tooLong() }
             fill()
         }
     }
 
     public func remember(_ entry: String) {}
+
+    private func tooLong() -> ReadResult {
+        start = buffer.count
+        return .failed("line \(lineNumber + 1) of the input is longer than \(Self.maxLineBytes >> 20) MiB: not a program? "
+                       + "(stopped reading)")
+    }
 
     private func fill() {
         if start > 0, start == buffer.count || start > 1 << 16 {
