@@ -29,8 +29,8 @@ public final class Repl {
     /// The entries that succeeded, in order: what `:save` writes.
     public internal(set) var entries: [Entry] = []
     private var entryNumber = 0
-    /// Entries and commands that failed; a piped session with any exits 1, as a script would.
-    public private(set) var failures = 0
+    /// Whether an entry or a command failed; a piped session with one exits 1, as a script would.
+    public private(set) var failed = false
     /// Notebooks `:load`ed into this session, which `:save` will not overwrite.
     var loadedNotebooks: [String] = []
     /// Told of each session the REPL evaluates in (the first, and each after `:reset`), so a signal handler can
@@ -141,12 +141,12 @@ public final class Repl {
     }
 
     func report(_ error: Diagnostic) {
-        failures += 1
+        failed = true
         output.err(DiagnosticRenderer(color: style.color).render(error))
     }
 
     func fail(_ message: String) {
-        failures += 1
+        failed = true
         output.err((style.color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + message)
     }
 

@@ -16,7 +16,7 @@ enum REPLLauncher {
         guard Terminal.isTTY(0) else {
             let repl = Repl(session: session, reader: PlainReader(), output: .standard, configuration: configuration)
             repl.run()
-            return repl.failures == 0
+            return !repl.failed
         }
         let history = History.defaultURL(environment: ProcessInfo.processInfo.environment)
             .map { History(url: $0, limit: historyLimit) }
