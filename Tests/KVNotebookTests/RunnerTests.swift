@@ -150,6 +150,12 @@ final class RunnerStrictnessTests: XCTestCase {
         XCTAssertTrue(r.stopped)
     }
 
+    func testAnOverrideGivenTwiceIsAnError() throws {
+        let nb = try NotebookParser.parse("```kv params\nbatch = 4\n```\n", path: "nb.kvnb")
+        let runner = NotebookRunner(overrides: ["batch=1", "batch=2"].compactMap(ParameterOverride.init))
+        XCTAssertThrowsError(try runner.run(nb)) { XCTAssertEqual(($0 as? ParameterError)?.message, "-p batch is given twice") }
+    }
+
     func testAnInlineIsOneExpressionAndBindsNothing() throws {
         let (nb, r) = try run("Text `{kv} let x = 5` and `{kv} 1; 2`.\n\n```kv\nx\n```\n")
         guard case .prose(let segments) = nb.blocks[0] else { return XCTFail() }

@@ -52,7 +52,8 @@ public struct Rendering: Equatable {
     public func differences(from page: URL) -> String? {
         var report: [String] = []
         let folder = page.deletingLastPathComponent()
-        if let old = try? String(contentsOf: page, encoding: .utf8) {
+        // A rendering checked out with CRLF line ends (git on Windows) is the same rendering.
+        if let old = (try? String(contentsOf: page, encoding: .utf8))?.replacingOccurrences(of: "\r\n", with: "\n") {
             if old != text { report.append(TextDiff.unified(old: old, new: text, oldName: page.path, newName: "fresh rendering")) }
         } else {
             report.append("\(page.path) is missing: render it with `kvcalc run NOTEBOOK -o \(page.path)`")

@@ -20,6 +20,10 @@ public struct NotebookRunner {
             throw ParameterError(message: "internal error loading the standard library: \(error.message)")
         }
         session.baseDirectory = Session.folder(of: notebook.path)
+        var given: Set<String> = []
+        for o in overrides where !given.insert(o.name).inserted {
+            throw ParameterError(message: "-p \(o.name) is given twice")
+        }
         let known = notebook.parameters.map(Self.parameterNames) ?? []
         for o in overrides where !known.contains(o.name) {
             let list = notebook.parameters == nil ? "this notebook has no `kv params` cell"
