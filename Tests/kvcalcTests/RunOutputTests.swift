@@ -79,6 +79,25 @@ final class RunOutputTests: XCTestCase {
         XCTAssertFalse(fm.fileExists(atPath: "/dev/null_files"))
     }
 
+    func testDevStdoutRedirectedToAFileAppendsToIt() throws {
+        // `kvcalc run nb.kvnb -o /dev/stdout >> log.md`: the shell's descriptor, not a file renamed over log.md.
+        let nb = try file("nb.kvnb", charted)
+        let log = try file("log.md", "before\n")
+        let p = Process()
+        p.executableURL = Binary.url
+        p.arguments = ["run", nb.path, "-o", "/dev/stdout"]
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        p.standardOutput = handle
+        try p.run()
+        p.waitUntilExit()
+        try handle.close()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let text = try String(contentsOf: log, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("before\n<!-- Rendered by `kvcalc run` from nb.kvnb"), text)
+        XCTAssertEqual(listing(folder), ["log.md", "nb.kvnb"], "no chart folder beside a stream")
+    }
+
     func testAFIFOIsWrittenThroughToItsReader() throws {
         let nb = try file("nb.kvnb", charted)
         let fifo = folder.appendingPathComponent("pipe").path

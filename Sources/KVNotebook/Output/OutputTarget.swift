@@ -26,6 +26,11 @@ public enum OutputTarget: Equatable {
     public static func resolve(_ path: String, inputs: [String]) throws(Refusal) -> OutputTarget {
         func refuse(_ why: String) -> Refusal { Refusal(path: path, reason: why) }
         guard !path.isEmpty else { throw refuse("not a file name") }
+        // `-o /dev/stdout > page.md` (or `>>`): the shell's descriptor is the output, whatever it is open on.
+        if let fd = inheritedDescriptor(path) {
+            guard fcntl(fd, F_GETFD) != -1 else { throw refuse("descriptor \(fd) is not open") }
+            return .stream(path)
+        }
         var link = stat()
         guard lstat(path, &link) == 0 else {
             guard errno == ENOENT else { throw refuse(String(cString: strerror(errno))) }
@@ -63,11 +68,27 @@ public enum OutputTarget: Equatable {
         }
     }
 
-    /// Writes a page through a stream target: open (which waits for a FIFO's reader), write all, close.
+    /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: the descriptor they name. Opening them anew
+    /// would start at offset 0 of a file the shell opened for appending, or (followed as a symlink) replace it.
+    static func inheritedDescriptor(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                return Int32(path.dropFirst(prefix.count)).flatMap { $0 >= 0 ? $0 : nil }
+            }
+            return nil
+        }
+    }
+
+    /// Writes a page through a stream target: an inherited descriptor as it is, else open (which waits for a
+    /// FIFO's reader), write all, close.
     static func writeThrough(_ text: String, to path: String) throws(AtomicFile.Failure) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        let inherited = inheritedDescriptor(path)
+        let fd = inherited ?? open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw AtomicFile.Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        defer { if inherited == nil { close(fd) } }
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
