@@ -20,6 +20,7 @@ struct ScriptCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ValidationError("Cannot read '\(file)'.")
             }
+            session.baseDirectory = Session.folder(of: file)
             try runner.run(SourceFile(name: file, text: String(decoding: data, as: UTF8.self)))
         } else if Terminal.isTTY(0) {
             REPLLauncher.run(session: session)

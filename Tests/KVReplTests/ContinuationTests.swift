@@ -38,3 +38,18 @@ final class ContinuationTests: XCTestCase {
         XCTAssertFalse(Continuation.needsMore("## The answer.\nlet a = 42"))
     }
 }
+
+/// The REPL feeds lines one at a time to a `Continuation.Scanner`; it must agree with reading the whole entry.
+final class ContinuationScannerTests: XCTestCase {
+    func testLineByLineAgreesWithTheWholeEntry() {
+        let entries = ["(1 +\n2)", "[1,\n2,", "\"a\n(\"", "f(\"(\",\n", "## doc\nlet x = 1", "## doc", "1 # (\n+ 2",
+                       "let r = {\n  a: 1,\n}", "x and\n", "\"\\\"(\"\n(", "a)\n(", "if x then\n1 else"]
+        for entry in entries {
+            var scanner = Continuation.Scanner()
+            for line in entry.split(separator: "\n", omittingEmptySubsequences: false) { scanner.add(line) }
+            XCTAssertEqual(scanner.needsMore, Continuation.needsMore(entry), entry)
+        }
+        XCTAssertTrue(Continuation.needsMore("f(\"(\",\n"), "a string's bracket opens nothing; the call's does")
+        XCTAssertTrue(Continuation.needsMore("\"a\n(\"\n+"))
+    }
+}

@@ -23,6 +23,8 @@ public final class Interpreter: @unchecked Sendable {
     /// When set, the number of calls left before evaluation stops (tests of generated programs set it, so an
     /// exponential recursion ends quickly).
     @exclusivity(unchecked) public var callBudget: Int?
+    /// The folder relative paths in the program resolve against (a script's or notebook's); nil: the working directory.
+    public var baseDirectory: String?
     @exclusivity(unchecked) var evalDepth = 0
     /// Long left-leaning chains (`a + b + c …`) nest in the tree; past this depth evaluation stops cleanly.
     public static let maxEvalDepth = 8000

@@ -50,7 +50,7 @@ enum HitRateBuiltins {
         interp.registerNative("replay") { c throws(Diagnostic) in
             let path = try c.string(0), policy = try c.policy(), block = try c.count("block_size")
             let capacity = try c.capacityBlocks(blockSize: block)
-            let r = try c.engine { try KVEngine.replay(path: path, capacity: capacity, policy: policy, blockSize: block) }
+            let r = try c.engine { try KVEngine.replay(path: c.resolvePath(path), capacity: capacity, policy: policy, blockSize: block) }
             let i = c.interpreter
             var out = Record()
             out["requests"] = i.quantity(Double(r.requests), [("req", 1)])
@@ -64,7 +64,7 @@ enum HitRateBuiltins {
         interp.registerNative("replay_curve") { c throws(Diagnostic) in
             let path = try c.string(0), policy = try c.policy(), block = try c.count("block_size")
             let points = try c.count("points")
-            let curve = try c.engine { try replayCurve(path: path, policy: policy, blockSize: block) }
+            let curve = try c.engine { try replayCurve(path: c.resolvePath(path), policy: policy, blockSize: block) }
             let i = c.interpreter
             return .table(Table(records: curve.rows(points: points).map { row in
                 var r = Record()

@@ -10,7 +10,7 @@ enum MemoryBuiltins {
             let file = path.split(separator: "/").last.map(String.init) ?? path
             let folder = path.split(separator: "/").dropLast().last.map(String.init)
             let name = file == "config.json" ? folder ?? "model" : String(file.split(separator: ".").first ?? "model")
-            let spec = try c.engine { try ModelSpec.load(hfConfigPath: path, name: name) }
+            let spec = try c.engine { try ModelSpec.load(hfConfigPath: c.resolvePath(path), name: name) }
             return .record(ModelRecord.record(from: spec))
         }
         interp.registerNative("params") { c throws(Diagnostic) in
