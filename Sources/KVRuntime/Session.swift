@@ -8,12 +8,17 @@ public final class Session {
 
     public init(loadStdlib: Bool = true) throws(Diagnostic) {
         interpreter = Interpreter()
-        CoreBuiltins.register(in: interpreter)
-        MemoryBuiltins.register(in: interpreter)
-        HitRateBuiltins.register(in: interpreter)
+        let builtins = Builtins.all
+        Builtins.register(builtins, in: interpreter)
         if loadStdlib {
             for (name, text) in KVStdlib.files {
                 _ = try run(SourceFile(name: name, text: text))
+            }
+            // The Swift side and the stdlib must agree: builtin signatures, and the unit names Swift prints in.
+            let problems = Builtins.mismatches(builtins, in: interpreter) + KnownNames.missing(in: interpreter.units)
+            if !problems.isEmpty {
+                throw Diagnostic(.name, "internal: the builtins and the stdlib disagree: "
+                                 + problems.joined(separator: "; "), at: .none)
             }
         }
     }
