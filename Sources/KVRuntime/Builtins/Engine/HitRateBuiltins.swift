@@ -185,8 +185,9 @@ extension Arguments {
             }
             return bytes
         case let other:
-            throw error("`model_size` must be bytes or \"auto\", not \(other.typeName == "string" ? "that string" : other.typeName)",
-                        at: "model_size", kind: .type)
+            let shown: String
+            if case .string(let s) = other { shown = "\"\(s)\"" } else { shown = other.typeName }
+            throw error("`model_size` must be bytes or \"auto\", not \(shown)", at: "model_size", kind: .type)
         }
         if let size = m.modelSize { return size }
         guard let spec = m.spec else {
