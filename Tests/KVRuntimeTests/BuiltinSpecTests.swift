@@ -1,5 +1,6 @@
 import KVLang
 @testable import KVRuntime
+import KVStdlib
 import XCTest
 
 /// Every builtin's spec against its `native fn` declaration, and the unit names Swift relies on against the stdlib.
@@ -87,5 +88,39 @@ final class BuiltinSpecTests: XCTestCase {
         XCTAssertNil(WholeNumber.exactly(-Double.infinity, in: Int.min...0))
         XCTAssertEqual(WholeNumber.exactly(9007199254740992, in: 0...Int.max), 1 << 53)
         XCTAssertNil(WholeNumber.exactly(18014398509481984, in: 0...Int.max))  // 2^54: past exact doubles
+    }
+}
+
+/// The check runs when a session starts: an altered stdlib is refused with the disagreement named.
+final class SessionStartCheckTests: XCTestCase {
+    private func failure(_ file: String, _ replace: String, with replacement: String) -> String? {
+        let files = KVStdlib.files.map { f -> (name: String, text: String) in
+            guard f.name == file else { return f }
+            XCTAssertTrue(f.text.contains(replace), "\(file) no longer contains \(replace)")
+            return (f.name, f.text.replacingOccurrences(of: replace, with: replacement))
+        }
+        do { _ = try Session(stdlib: files); return nil } catch { return error.message }
+    }
+
+    func testUnalteredStdlibLoads() {
+        XCTAssertNoThrow(try Session(stdlib: KVStdlib.files))
+    }
+
+    func testRenamedParameterIsRefused() {
+        let message = failure("stdlib/memory.kv", "native fn kv_per_token(model, kv_dtype = bf16)",
+                              with: "native fn kv_per_token(model, dtype = bf16)")
+        XCTAssertEqual(message, "internal: the builtins and the stdlib disagree: `native fn kv_per_token` declares "
+                       + "(model, dtype) but its implementation reads (model, kv_dtype)")
+    }
+
+    func testMissingUnitIsRefused() {
+        let message = failure("stdlib/units.kv", "unit qps = req / s", with: "unit rps = req / s")
+        XCTAssertEqual(message, "internal: the builtins and the stdlib disagree: the stdlib declares no unit `qps`")
+    }
+
+    func testMissingDeclarationIsRefused() {
+        let message = failure("stdlib/tables.kv", "native fn table(rows)", with: "")
+        XCTAssertEqual(message, "internal: the builtins and the stdlib disagree: `table` is implemented but no stdlib "
+                       + "file declares `native fn table`")
     }
 }
