@@ -91,3 +91,14 @@ final class TrapRegressionTests: XCTestCase {
         XCTAssertLessThan(pp, 20)
     }
 }
+
+extension TrapRegressionTests {
+    /// replay's model is only needed for a capacity in bytes, but one that is there is still checked.
+    func testReplayModelIsCheckedEvenWhenUnused() {
+        XCTAssertEqual(Run.error("replay(\"\(Self.trace)\", capacity: 3, model: {layers: 2})")?.message,
+                       "the model is missing the field `heads`")
+        XCTAssertEqual(Run.error("replay(\"\(Self.trace)\", capacity: 3, model: 5)")?.kind, .type)
+        // The policies fixture: 3 blocks of LRU, as the README's replay example shows.
+        XCTAssertEqual(Run.number("replay(\"\(Self.trace)\", capacity: 3, block_size: 4, model: llama3_8b).requests"), 4)
+    }
+}

@@ -68,9 +68,11 @@ enum HitRateBuiltins {
         },
         BuiltinSpec("replay", [
             ParameterSpec("path", .path), ParameterSpec("capacity", .custom("blocks, or bytes with a model")), policy,
-            blockSize, ParameterSpec("model", .custom("a model record, or {} for none")), P.kvDtype,
+            blockSize, ParameterSpec("model", .record), P.kvDtype,
         ]) { a throws(Diagnostic) in
             let path = try a.string("path"), policy = try a.policy(), block = try a.int("block_size")
+            // A model given with a capacity in blocks is not needed, but a misspelled one is still an error.
+            if case .record(let r) = try a.value("model"), !r.isEmpty { _ = try ModelRecord.spec(r, at: a.span("model")) }
             let capacity = try a.capacityBlocks(blockSize: block)
             let r = try a.engine { try KVEngine.replay(path: path, capacity: capacity, policy: policy, blockSize: block) }
             let i = a.interpreter
