@@ -154,10 +154,11 @@ extension Arguments {
         let kvBytes = (try dtype("kv_dtype") ?? .bf16).bytes
         let memory = has("memory") ? try memoryArgument() : 0  // memory_for solves for it
         let modelSize = try modelSizeArgument(m)
-        let turns = try plain("turns", dimension: "Request/Conversation")
-        let arrival = try rate("arrival", per: "Conversation/Time")
+        typealias D = KnownNames.Dimension
+        let turns = try plain("turns", dimension: "\(D.request)/\(D.conversation)")
+        let arrival = try rate("arrival", per: "\(D.conversation)/\(D.time)")
         let interval = try double("interval")
-        let seq = try plain("seq", dimension: "Token/Request", alsoAccept: "Token")
+        let seq = try plain("seq", dimension: "\(D.token)/\(D.request)", alsoAccept: D.token)
         return HitRateWorkload(layers: Double(m.layers), kvHeads: Double(m.kvHeads), headDim: Double(m.headDim),
                                kvBytes: kvBytes, memory: memory, modelSize: modelSize, turns: turns, arrival: arrival,
                                interval: interval, seq: seq)
