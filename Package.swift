@@ -49,6 +49,8 @@ let package = Package(
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang", "KVRuntime"], exclude: ["Examples", "Errors", "Stdlib"]),
+        // The builtins' specs against the stdlib, record validation and the engine bridge's error paths.
+        .testTarget(name: "KVRuntimeTests", dependencies: ["KVRuntime", "KVLang", "KVEngine", "KVStdlib"]),
         .testTarget(name: "KVNotebookTests", dependencies: ["KVNotebook"], exclude: ["Golden"]),
         .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang", "KVRuntime", "KVNotebook"], exclude: ["Golden"]),
         // End-to-end: runs the built kvcalc binary as a user would.

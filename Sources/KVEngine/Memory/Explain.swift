@@ -32,7 +32,7 @@ extension ModelSpec {
         var rows: [ExplainRow] = []
 
         // Weights: one row per (layer kind, group), then the model-level operators.
-        let ops = try stageOps(range, first: plan.stage == 0, last: plan.stage == par.pp - 1)
+        let ops = try stageOps(stageLayers([range])[0], first: plan.stage == 0, last: plan.stage == par.pp - 1)
         var keys: [(LayerKind?, ParamGroup)] = []
         for op in ops where !keys.contains(where: { $0.0 == op.layerKind && $0.1 == op.group }) {
             keys.append((op.layerKind, op.group))

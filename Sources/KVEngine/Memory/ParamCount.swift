@@ -70,7 +70,7 @@ extension ModelSpec {
         try validate()
         var ops = try modelOps(firstStage: true, lastStage: true)
         var layersOfKind: [LayerKind: Int] = [:]
-        for i in 0..<layers { layersOfKind[layerKind(i), default: 0] += 1 }
+        for kind in LayerKind.allCases { layersOfKind[kind] = layerCount(kind, in: 0..<layers) }
         for kind in LayerKind.allCases {
             guard let n = layersOfKind[kind], n > 0 else { continue }
             ops += try layerOps(kind).map { op in

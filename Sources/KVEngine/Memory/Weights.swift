@@ -25,11 +25,12 @@ extension ModelSpec {
         let resident = dtype.isQuantized ? DType.bf16 : dtype
         var best: WeightBreakdown?
         var stageBytes: [Double] = []
-        for (s, range) in par.stages(layers: layers).enumerated() {
+        let stages = par.stages(layers: layers)
+        for (s, counts) in stageLayers(stages).enumerated() {
             var bytes = 0.0
             var params = 0
             var byGroup: [ParamGroup: Double] = [:]
-            for op in try stageOps(range, first: s == 0, last: s == par.pp - 1) {
+            for op in try stageOps(counts, first: s == 0, last: s == par.pp - 1) {
                 let n = try perChipParams(op, par)
                 let b = Double(n) * (op.quantizable ? dtype : resident).bytes
                 bytes += b
@@ -48,10 +49,10 @@ extension ModelSpec {
     }
 
     /// The operators of one pipeline stage, each with `count` = its layers in the stage.
-    func stageOps(_ range: Range<Int>, first: Bool, last: Bool) throws -> [ParamOp] {
+    func stageOps(_ counts: StageLayers, first: Bool, last: Bool) throws -> [ParamOp] {
         var ops = try modelOps(firstStage: first, lastStage: last)
         for kind in LayerKind.allCases {
-            let n = range.filter { layerKind($0) == kind }.count
+            let n = kind == .moe ? counts.moe : counts.dense
             guard n > 0 else { continue }
             ops += try layerOps(kind).map { var o = $0; o.count = n; return o }
         }
