@@ -3,7 +3,7 @@ import KVLang
 /// Every native builtin, and the check that ties each to its `native fn` declaration in stdlib/*.kv.
 enum Builtins {
     static var all: [BuiltinSpec] {
-        CoreBuiltins.specs + TableBuiltins.specs + MemoryBuiltins.specs + HitRateBuiltins.specs
+        CoreBuiltins.specs + TableBuiltins.specs + MemoryBuiltins.specs + HitRateBuiltins.specs + EngineLogBuiltins.specs
     }
 
     static func register(_ specs: [BuiltinSpec], in interpreter: Interpreter) {
