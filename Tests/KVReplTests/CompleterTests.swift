@@ -32,7 +32,7 @@ final class CompleterTests: XCTestCase {
         XCTAssertFalse(empty.contains("GiB") || empty.contains("kB") || empty.contains("ms"), "\(empty)")
         // The prefix spelled out: its prefixed forms, and nothing of the other prefixes.
         XCTAssertEqual(complete("80 Gi"), ["Gi", "GiB", "Gibit"])
-        XCTAssertEqual(complete("80 G"), ["GB", "GFLOP", "GFLOPS", "GPU", "GPUs", "Gbit", "Gi"])
+        XCTAssertEqual(complete("80 G"), ["GB", "GB200", "GFLOP", "GFLOPS", "GPU", "GPUs", "Gbit", "Gi"])
         XCTAssertEqual(complete("3 to"), ["tok", "token", "tokens"])
         // Nothing unprefixed matches: the prefixed forms the word begins.
         XCTAssertEqual(complete("2 gib"), ["gibibits", "gibibyte", "gibibytes"])
