@@ -26,10 +26,11 @@ enum EngineLogFlags {
     ]
 
     /// The anchors: where the list starts, which engine prints it, and whether keys are quoted (a dict repr).
-    static let anchors: [(phrase: String, engine: EngineLog.Engine, quotedKeys: Bool)] = [
-        ("server_args=ServerArgs(", .sglang, false), ("server_args: ServerArgs(", .sglang, false),
+    static let anchors: [(phrase: [UInt8], engine: EngineLog.Engine, quotedKeys: Bool)] = [
+        ("server_args=ServerArgs(", EngineLog.Engine.sglang, false), ("server_args: ServerArgs(", .sglang, false),
         (" with config: ", .vllm, false), ("args: Namespace(", .vllm, false), ("non-default args: {", .vllm, true),
-    ]
+    ].map { (Array($0.0.utf8), $0.1, $0.2) }
+    static let versionPhrase = Array("vLLM API server version".utf8)
 
     /// One `key=value` (or `'key': value`) item at nesting depth 0, with where its value starts.
     struct Item {

@@ -62,6 +62,8 @@ enum EngineLogFormats {
         let name: String
         let engine: EngineLog.Engine
         let triggers: [String]
+        /// The triggers as bytes, converted once: every line of a log is checked against them.
+        let triggerBytes: [[UInt8]]
         let labels: [Label]
         /// Phrases that make a line recognised even with no figure ("Memory profiling takes 1.32 seconds").
         let bare: [String]
@@ -73,6 +75,7 @@ enum EngineLogFormats {
             self.name = name
             self.engine = engine
             self.triggers = triggers
+            self.triggerBytes = triggers.map { Array($0.utf8) }
             self.labels = labels
             self.bare = bare
             self.constants = constants

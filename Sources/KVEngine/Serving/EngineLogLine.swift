@@ -12,8 +12,14 @@ struct EngineLogLine {
     let number: Int
     /// Characters of the line (colour codes removed) before this segment, so columns count from the line's start.
     let prefixColumns: Int
-    /// The whole line as shown in errors: colour codes removed, CR as a space, capped.
-    let display: String
+    /// The whole line, colour codes removed (shown in errors).
+    let line: [UInt8]
+
+    /// The line as shown in errors: CR as a space, capped at 500 bytes. Built only for a line at fault.
+    var display: String {
+        let s = String(decoding: line.prefix(500).map { $0 == 0x0D ? 0x20 : $0 }, as: UTF8.self)
+        return line.count > 500 ? s + "…" : s
+    }
 
     /// Removes ESC [ … final-byte sequences (SGR colours, cursor moves: vLLM's and SGLang's coloured prefixes, tqdm
     /// bars); a lone ESC is dropped with the byte after it.
@@ -49,8 +55,10 @@ struct EngineLogLine {
     // MARK: Searching
 
     /// The offset of the first occurrence of `needle` at or after `from`.
-    func find(_ needle: String, from: Int = 0) -> Int? {
-        let n = Array(needle.utf8)
+    func find(_ needle: String, from: Int = 0) -> Int? { find(Array(needle.utf8), from: from) }
+
+    /// The same for a needle already in bytes (the formats' phrases, converted once).
+    func find(_ n: [UInt8], from: Int = 0) -> Int? {
         guard !n.isEmpty, from >= 0, from <= bytes.count - n.count else { return nil }
         // memchr for the first byte, memcmp for the rest (glibc's memmem is not exported to Swift).
         return bytes.withUnsafeBufferPointer { hay -> Int? in
@@ -68,6 +76,8 @@ struct EngineLogLine {
             }
         }
     }
+
+    func contains(_ needle: [UInt8]) -> Bool { find(needle) != nil }
 
     func contains(_ needle: String) -> Bool { find(needle) != nil }
 

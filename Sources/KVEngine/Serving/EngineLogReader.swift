@@ -122,16 +122,13 @@ extension EngineLog {
 
     static func readLine(_ raw: ArraySlice<UInt8>, number: Int, into state: inout ParseState) {
         let stripped = EngineLogLine.stripANSI(raw)
-        var display = String(decoding: stripped.prefix(500), as: UTF8.self)
-        display = String(display.map { $0 == "\r" ? " " : $0 })
-        if stripped.count > 500 { display += "…" }
         // A lone CR (a progress bar redrawn) separates segments; each is read on its own.
         var segmentStart = 0, columns = 0
         while segmentStart <= stripped.count {
             let cr = stripped[segmentStart...].firstIndex(of: 0x0D) ?? stripped.count
             let segment = Array(stripped[segmentStart..<min(cr, segmentStart + maxLineBytes)])
             if !segment.isEmpty {
-                let line = EngineLogLine(bytes: segment, number: number, prefixColumns: columns, display: display)
+                let line = EngineLogLine(bytes: segment, number: number, prefixColumns: columns, line: stripped)
                 readSegment(line, into: &state)
             }
             guard cr < stripped.count else { break }
@@ -144,7 +141,7 @@ extension EngineLog {
     /// "(RayWorkerWrapper …)", "(VllmWorker rank=N …)", "(Worker_TPN …)"; SGLang's "[… TPN]" and "[gpu=N]" — N ≠ 0.
     /// Only the line's first 96 bytes (its prefix) are looked at.
     static func isWorker(_ line: EngineLogLine) -> Bool {
-        let head = EngineLogLine(bytes: Array(line.bytes.prefix(96)), number: line.number, prefixColumns: 0, display: "")
+        let head = EngineLogLine(bytes: Array(line.bytes.prefix(96)), number: line.number, prefixColumns: 0, line: [])
         if head.contains("(VllmWorkerProcess") || head.contains("(RayWorkerWrapper") { return true }
         for marker in ["rank=", "_TP", " TP", "[TP", "_PP", "gpu="] {
             var from = 0
@@ -159,19 +156,21 @@ extension EngineLog {
     static func readSegment(_ line: EngineLogLine, into state: inout ParseState) {
         // Flag echoes first: their values would otherwise look like capacity phrases.
         for anchor in EngineLogFlags.anchors {
-            guard let at = line.after(anchor.phrase) else { continue }
+            guard let found = line.find(anchor.phrase) else { continue }
+            let at = found + anchor.phrase.count
             state.saw(anchor.engine, line: line.number)
             readFlags(line, from: at, quotedKeys: anchor.quotedKeys, into: &state)
             if anchor.engine == .vllm { readVersion(line, into: &state) }
             return
         }
-        if line.contains("vLLM API server version") {
+        if line.contains(EngineLogFlags.versionPhrase) {
             readVersion(line, into: &state)
             return
         }
-        let worker = isWorker(line)
+        // Only lines that match a format pay for the rank check.
+        lazy var worker = isWorker(line)
         var matched = false
-        for format in EngineLogFormats.sglang where format.triggers.contains(where: line.contains) {
+        for format in EngineLogFormats.sglang where format.triggerBytes.contains(where: line.contains) {
             matched = true
             read(line, format, worker: worker, into: &state)
         }
@@ -183,7 +182,7 @@ extension EngineLog {
         for format in EngineLogFormats.vllm {
             let blockLine = format.name == EngineLogFormats.profile && state.inProfileBlock
                 && (line.contains("gpu_memory_utilization") || line.contains("duration"))
-            guard blockLine || format.triggers.contains(where: line.contains) else { continue }
+            guard blockLine || format.triggerBytes.contains(where: line.contains) else { continue }
             read(line, format, worker: worker, into: &state)
             if format.name == EngineLogFormats.profile {
                 inBlock = blockLine || state.inProfileBlock || line.contains("Memory profiling results:")
