@@ -138,12 +138,13 @@ extension EngineLog {
     }
 
     /// Whether a line was printed by a non-driver rank: vLLM's "(VllmWorkerProcess pid=…)",
-    /// "(RayWorkerWrapper …)", "(VllmWorker rank=N …)", "(Worker_TPN …)"; SGLang's "[… TPN]" and "[gpu=N]" — N ≠ 0.
-    /// Only the line's first 96 bytes (its prefix) are looked at.
+    /// "(RayWorkerWrapper …)", "(VllmWorker rank=N …)", "(Worker_TPN …)", "(EngineCore_DPN …)"; SGLang's
+    /// "[… TPN]", "[… DPN TP0 EP0]" and "[gpu=N]" — N ≠ 0 (another data-parallel replica has its own pool; the
+    /// record gives replica 0's). Only the line's first 96 bytes (its prefix) are looked at.
     static func isWorker(_ line: EngineLogLine) -> Bool {
         let head = EngineLogLine(bytes: Array(line.bytes.prefix(96)), number: line.number, prefixColumns: 0, line: [])
         if head.contains("(VllmWorkerProcess") || head.contains("(RayWorkerWrapper") { return true }
-        for marker in ["rank=", "_TP", " TP", "[TP", "_PP", "gpu="] {
+        for marker in ["rank=", "_TP", " TP", "[TP", "_PP", "gpu=", "_DP", " DP", "[DP"] {
             var from = 0
             while let at = head.after(marker, from: from) {
                 if let n = head.count(at: at), n.value != 0 { return true }

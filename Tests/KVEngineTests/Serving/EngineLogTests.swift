@@ -146,6 +146,23 @@ final class EngineLogTests: XCTestCase {
         XCTAssertEqual(log[.cudaGraph], .bytes(0.85 * Self.gib))
     }
 
+    func testDataParallelReplicaZeroWins() throws {
+        // SGLang with dp 2 prints each replica's pool; newer SGLang's "Load weight end. elapsed=…" form.
+        let log = try parse("""
+        [2025-11-04 05:27:10 DP1 TP0 EP0] Load weight end. elapsed=63.08 s, avail mem=26.47 GB, mem usage=78.99 GB
+        [2025-11-04 05:27:10 DP0 TP0 EP0] Load weight end. elapsed=63.08 s, avail mem=26.40 GB, mem usage=78.99 GB
+        [2025-11-04 05:27:13 DP1 TP0 EP0] KV Cache is allocated. #tokens: 524288, KV size: 17.16 GB
+        [2025-11-04 05:27:13 DP0 TP0 EP0] KV Cache is allocated. #tokens: 520000, KV size: 17.02 GB
+        [2025-11-04 05:27:14 DP1 TP0 EP0] Memory pool end. avail mem=9.00 GB
+        """)
+        XCTAssertEqual(log[.freeAfterLoad], .bytes(26.40 * Self.gib))
+        XCTAssertEqual(log[.tokens], .tokens(520_000))
+        XCTAssertEqual(log[.kvBytes], .bytes(17.02 * Self.gib))
+        // Only replica 1 printed this one: stated, from a worker.
+        XCTAssertEqual(log[.freeAfterPool], .bytes(9.0 * Self.gib))
+        XCTAssertEqual(log.fields[.freeAfterPool]?.fromWorker, true)
+    }
+
     func testLaterStartUpWins() throws {
         let log = try parse("""
         INFO 01-01 00:00:01 executor_base.py:111] # cuda blocks: 100, # CPU blocks: 5
