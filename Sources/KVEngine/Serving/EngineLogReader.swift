@@ -80,6 +80,11 @@ extension EngineLog {
                                  + "max_total_num_tokens …)")
         }
         guard state.fields.keys.contains(where: { !$0.isFlag }) else {
+            if let first = state.unparsed.first {
+                throw EngineLogError(path: path, line: first.line, column: first.column, lineText: first.text,
+                                     message: "no capacity figure could be read; this line looks like one: "
+                                        + first.reason)
+            }
             throw EngineLogError(path: path, message: "echoes the engine's flags but states no memory or KV-cache "
                                  + "figure: is the log cut before the engine profiled memory?")
         }

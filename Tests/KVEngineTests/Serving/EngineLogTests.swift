@@ -294,6 +294,10 @@ final class EngineLogTests: XCTestCase {
         [2025] Memory pool end. avail mem=3.00 GB
         """)
         XCTAssertEqual(mixed?.message, "mixes vLLM lines (line 1) and SGLang lines (line 2): give one engine's log")
+        // Not strict, but nothing readable: the look-alike line is the error, not "no capacity line".
+        let only = error("INFO # GPU blocks: x\n", strict: false)
+        XCTAssertEqual(only?.line, 1)
+        XCTAssertEqual(only?.message.hasPrefix("no capacity figure could be read"), true)
         let flags = error("INFO x] non-default args: {'max_model_len': 4096}\n")
         XCTAssertEqual(flags?.message.hasPrefix("echoes the engine's flags but states no memory"), true)
     }
