@@ -71,6 +71,8 @@ extension EngineLog {
         case weightsLoaded = "weights_loaded"
         case activation
         case nonTorch = "non_torch"
+        /// vLLM ≥ 0.10's summary when it cannot tell them apart: "… GiB for consumed memory (weights + non-torch)".
+        case weightsAndNonTorch = "weights_and_non_torch"
         /// vLLM 0.6.4's one-line report: peak torch memory (weights included), memory before and after profiling.
         case peakTorch = "peak_torch"
         case initialMemory = "initial_memory"
@@ -86,6 +88,7 @@ extension EngineLog {
         case maxConcurrencyTokens = "max_concurrency_tokens"
         /// vLLM's start-up failure: the longest context the KV memory would hold.
         case maxModelLenFit = "max_model_len_fit"
+        /// SGLang's "Load weight begin. avail mem", vLLM ≥ 0.10's "Free memory on device (free/total) on startup".
         case freeBeforeLoad = "free_before_load"
         case freeAfterLoad = "free_after_load"
         case freeAfterPool = "free_after_pool"

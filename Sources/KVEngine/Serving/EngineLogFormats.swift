@@ -45,6 +45,12 @@ enum EngineLogFormats {
         case optionalTokens
         /// A dtype word; "torch." is dropped.
         case dtype
+        /// A number just before the phrase, in GiB ("14.08 GiB for weight": the phrase starts with " GiB").
+        case gibBefore
+        /// A bare number after the phrase, in GiB ("Free memory on device (78.66/79.19 GiB)").
+        case gibNumber
+        /// A byte figure with its unit, or a count of bytes ("… in use is 59212694937 bytes").
+        case bytesOrByteCount
     }
 
     struct Label {
@@ -136,6 +142,22 @@ enum EngineLogFormats {
         Format("vLLM concurrency", .vllm, triggers: ["Maximum concurrency for"],
                labels: [Label("Maximum concurrency for", .maxConcurrencyTokens, .tokens),
                         Label("tokens per request:", .maxConcurrency, .multiplier)]),
+        // V1 gpu_worker.py from about v0.10.2 (with --kv-cache-memory): "Free memory on device (78.66/79.19 GiB)
+        // on startup. Desired GPU memory utilization is (0.9, 71.27 GiB). Actual usage is 14.08 GiB for weight,
+        // 1.97 GiB for peak activation, 0.07 GiB for non-torch memory, and 0.67 GiB for CUDAGraph memory. …
+        // Current kv cache memory in use is 59212694937 bytes." (weights + non-torch together in some releases).
+        Format("vLLM memory summary", .vllm,
+               triggers: ["Free memory on device", "Actual usage is", "Current kv cache memory in use"],
+               labels: [Label("Free memory on device (", .freeBeforeLoad, .gibNumber),
+                        Label(" GiB) on startup", .totalGPUMemory, .gibBefore),
+                        Label("Desired GPU memory utilization is (", .gpuMemoryUtilization, .number),
+                        Label(" GiB). Actual usage", .budget, .gibBefore),
+                        Label(" GiB for weight", .weights, .gibBefore),
+                        Label(" GiB for consumed memory", .weightsAndNonTorch, .gibBefore),
+                        Label(" GiB for peak activation", .activation, .gibBefore),
+                        Label(" GiB for non-torch memory", .nonTorch, .gibBefore),
+                        Label(" GiB for CUDAGraph memory", .cudaGraph, .gibBefore),
+                        Label("Current kv cache memory in use is", .kvBytes, .bytesOrByteCount)]),
         Format("vLLM available KV memory", .vllm, triggers: ["Available KV cache memory"],
                labels: [Label("Available KV cache memory:", .kvBytes, .bytes)]),
         Format("vLLM model loading", .vllm, triggers: ["Loading model weights took", "Model loading took"],

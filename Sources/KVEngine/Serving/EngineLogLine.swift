@@ -133,6 +133,15 @@ struct EngineLogLine {
         return (v, j, whole)
     }
 
+    /// The plain decimal number ending just before `end` ("14.08" in "14.08 GiB for weight").
+    func numberBefore(_ end: Int) -> Double? {
+        var k = min(end, bytes.count)
+        while k > 0, k > end - 30, (0x30...0x39).contains(bytes[k - 1]) || bytes[k - 1] == UInt8(ascii: ".") { k -= 1 }
+        if k > 0, bytes[k - 1] == UInt8(ascii: "-") { k -= 1 }
+        guard let n = number(at: k), n.end == end else { return nil }
+        return n.value
+    }
+
     /// A byte figure at `i`: a number then a unit, GiB/GB/Gib (all GiB, see EngineLog) or MiB/MB.
     func bytesFigure(at i: Int) -> (value: Double, end: Int)? {
         guard let n = number(at: i) else { return nil }

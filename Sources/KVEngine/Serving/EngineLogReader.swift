@@ -229,9 +229,17 @@ extension EngineLog {
         state.saw(format.engine, line: line.number)
         var found = format.bare.contains(where: line.contains)
         for label in format.labels {
-            guard let at = line.after(label.phrase) else { continue }
+            guard let start = line.find(label.phrase) else { continue }
             found = true
-            var i = at
+            if case .gibBefore = label.reading {
+                if let v = line.numberBefore(start) {
+                    state.state(label.field, .bytes(v * Double(1 << 30)), line: line, worker: worker)
+                } else {
+                    state.fail(line, at: start, "expected a number before \"\(label.phrase.trimmingCharacters(in: [" "]))\" (\(format.name))")
+                }
+                continue
+            }
+            var i = start + label.phrase.utf8.count
             for word in ["takes", "=", "(", ":", "is"] where line.skip(word, at: i) != line.skipSpaces(i) {
                 i = line.skip(word, at: i)
                 break
@@ -275,6 +283,14 @@ extension EngineLog {
             if line.word(at: i)?.value == "None" { return .some(nil) }
             if let n = line.number(at: i), n.whole, n.value < 0 { return .some(nil) }
             return line.count(at: i).map { .tokens($0.value) }
+        case .gibBefore:
+            return nil
+        case .gibNumber:
+            return line.number(at: i).map { .bytes($0.value * Double(1 << 30)) }
+        case .bytesOrByteCount:
+            if let b = line.bytesFigure(at: i) { return .bytes(b.value) }
+            guard let n = line.count(at: i), line.skip("bytes", at: n.end) != line.skipSpaces(n.end) else { return nil }
+            return .bytes(Double(n.value))
         case .dtype:
             return line.word(at: i).map { w in
                 .text(w.value.hasPrefix("torch.") ? String(w.value.dropFirst(6)) : w.value)
@@ -284,7 +300,8 @@ extension EngineLog {
 
     static func describe(_ reading: EngineLogFormats.Reading) -> String {
         switch reading {
-        case .bytes, .bytesAfterEquals: return "a memory figure such as 1.50GiB"
+        case .bytes, .bytesAfterEquals, .bytesOrByteCount: return "a memory figure such as 1.50GiB"
+        case .gibBefore, .gibNumber: return "a number of GiB"
         case .number: return "a number"
         case .multiplier: return "a multiple such as 2.50x"
         case .count, .tokens, .optionalTokens: return "a whole number"

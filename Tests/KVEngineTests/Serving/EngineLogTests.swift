@@ -59,6 +59,33 @@ final class EngineLogTests: XCTestCase {
         XCTAssertNil(log[.nonTorch])
     }
 
+    func testV1MemorySummary() throws {
+        // vLLM ≥ 0.10 (gpu_worker.py), as quoted in public logs: the one-line summary, in both of its spellings.
+        let log = try parse("""
+        (EngineCore_DP0 pid=3021) INFO 09-23 18:12:39 [gpu_model_runner.py:3118] Graph capturing finished in 5 secs, took 0.67 GiB
+        (EngineCore_DP0 pid=3021) INFO 09-23 18:12:39 [gpu_worker.py:391] Free memory on device (78.66/79.19 GiB) on startup. Desired GPU memory utilization is (0.9, 71.27 GiB). Actual usage is 14.08 GiB for weight, 1.97 GiB for peak activation, 0.07 GiB for non-torch memory, and 0.67 GiB for CUDAGraph memory. Replace gpu_memory_utilization config with `--kv-cache-memory=58333988249` to fit into requested memory, or `--kv-cache-memory=66273897472` to fully utilize gpu memory. Current kv cache memory in use is 59212694937 bytes.
+        """)
+        XCTAssertEqual(log[.freeBeforeLoad], .bytes(78.66 * Self.gib))
+        XCTAssertEqual(log[.totalGPUMemory], .bytes(79.19 * Self.gib))
+        XCTAssertEqual(log[.gpuMemoryUtilization], .number(0.9))
+        XCTAssertEqual(log[.budget], .bytes(71.27 * Self.gib))
+        XCTAssertEqual(log[.weights], .bytes(14.08 * Self.gib))
+        XCTAssertEqual(log[.activation], .bytes(1.97 * Self.gib))
+        XCTAssertEqual(log[.nonTorch], .bytes(0.07 * Self.gib))
+        XCTAssertEqual(log[.cudaGraph], .bytes(0.67 * Self.gib))
+        XCTAssertEqual(log[.kvBytes], .bytes(59_212_694_937))
+        let other = try parse("""
+        (EngineCore pid=326) INFO 10-06 17:00:41 [gpu_worker.py:955] Free memory on device (78.84/79.25 GiB) on startup. Desired GPU memory utilization is (0.92, 72.91 GiB). Actual usage is 15.26 GiB for consumed memory (weights + non-torch), 1.44 GiB for peak activation, and 0.23 GiB for CUDAGraph memory. Current kv cache memory in use is 18.65 GiB.
+        """)
+        XCTAssertEqual(other[.weightsAndNonTorch], .bytes(15.26 * Self.gib))
+        XCTAssertNil(other[.weights])
+        XCTAssertEqual(other[.kvBytes], .bytes(18.65 * Self.gib))
+        // A figure missing before its phrase: unparsed at the phrase.
+        let e = error("INFO Actual usage is GiB for weight\n")
+        XCTAssertEqual(e?.column, 21)
+        XCTAssertEqual(e?.message, "expected a number before \"GiB for weight\" (vLLM memory summary)")
+    }
+
     func testOldBlockLinesAndArgs() throws {
         // vLLM 0.2.x (llm_engine.py) and the API server's Namespace echo; 0.5's "Graph capturing finished" has
         // no memory figure and is read as a bare line.
