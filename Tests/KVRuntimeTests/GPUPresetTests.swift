@@ -8,7 +8,7 @@ final class GPUPresetTests: XCTestCase {
         let mib = 1_048_576.0, gib = 1_073_741_824.0
         let expected: [(String, Double)] = [
             ("A10G", 21.99 * gib),            // vLLM total_gpu_memory (21.99GiB), calibration vllm-15360
-            ("L4", 23034 * mib),              // nvidia-smi 23034MiB
+            ("L4", 22.03 * gib),              // "22.03 GiB visible to PyTorch"
             ("A40", 45416 * mib),             // total_memory=45416MB
             ("RTX3090", 24268 * mib),         // total_memory=24268MB
             ("RTX_A6000", 48676 * mib),       // total_memory=48676MB (ECC off)
