@@ -145,3 +145,36 @@ final class EngineLogCalibrationTests: XCTestCase {
         XCTAssertEqual(try Self.parse(g)[.nonTorch], .bytes(0.52 * Self.gib))
     }
 }
+
+/// Mutated calibration logs: cut at every position and with random bytes changed, each one parses or fails with
+/// an EngineLogError — never a trap, never a hang (the test's run time bounds it).
+final class EngineLogMutationTests: XCTestCase {
+    func testTruncatedAndMutatedLogsNeverTrap() throws {
+        var rng = Xoshiro256(seed: 42)
+        let noise: [UInt8] = Array("0123456789.,:=()[]{}'\" GiBx-\r\n\u{1B}[#".utf8) + [0xFF, 0xC3, 0x00]
+        var parsed = 0, failed = 0
+        for e in try EngineLogCalibrationTests.entries() {
+            let bytes = Array((e.lines.joined(separator: "\n") + "\n").utf8)
+            var cases: [[UInt8]] = stride(from: 0, through: bytes.count, by: 13).map { Array(bytes[..<$0]) }
+            for _ in 0..<150 {
+                var b = bytes
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    let at = Int.random(in: 0..<b.count, using: &rng)
+                    b[at] = noise[Int.random(in: 0..<noise.count, using: &rng)]
+                }
+                cases.append(b)
+            }
+            for c in cases {
+                do {
+                    _ = try EngineLog.parse(c, path: e.id, strict: false)
+                    parsed += 1
+                } catch {
+                    failed += 1
+                }
+            }
+        }
+        // Both outcomes occur (a cut before the first capacity line fails; most mutations still parse).
+        XCTAssertGreaterThan(parsed, 1000)
+        XCTAssertGreaterThan(failed, 100)
+    }
+}
