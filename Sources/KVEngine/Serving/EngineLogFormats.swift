@@ -165,6 +165,9 @@ enum EngineLogFormats {
                         Label("Model loading took", .weightsLoaded, .bytes)]),
         Format("vLLM CUDA graphs", .vllm, triggers: ["Graph capturing finished"],
                labels: [Label(", took", .cudaGraph, .bytes)], bare: ["Graph capturing finished"]),
+        // config.py (V1, v0.8+): "Using max model len %s" when the model's context is taken as the default.
+        Format("vLLM max model len", .vllm, triggers: ["Using max model len"],
+               labels: [Label("Using max model len", .maxModelLen, .tokens)]),
         Format("vLLM chunked prefill", .vllm, triggers: ["Chunked prefill is enabled"],
                labels: [Label("max_num_batched_tokens=", .maxNumBatchedTokens, .tokens)],
                constants: [(.enableChunkedPrefill, .flag(true))]),

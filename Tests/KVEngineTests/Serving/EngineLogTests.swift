@@ -30,6 +30,7 @@ final class EngineLogTests: XCTestCase {
         override_neuron_config={}, trust_remote_code=False, dtype=torch.bfloat16, max_seq_len=2048, \
         download_dir=None, load_format=auto, tensor_parallel_size=1, pipeline_parallel_size=1, \
         quantization=None, enforce_eager=False, kv_cache_dtype=auto, compilation_config={"level":3,"splitting_ops":["a", "b"]}
+        INFO 09-21 23:16:17 [config.py:3440] Using max model len 2048
         (EngineCore_0 pid=357) INFO 09-21 23:16:40 [gpu_model_runner.py:2007] Model loading took 2.0512 GiB and 3.1 seconds
         (EngineCore_0 pid=357) INFO 09-21 23:16:45 [gpu_worker.py:276] Available KV cache memory: 67.47 GiB
         (EngineCore_0 pid=357) INFO 09-21 23:16:45 [kv_cache_utils.py:849] GPU KV cache size: 3,537,392 tokens
@@ -41,6 +42,7 @@ final class EngineLogTests: XCTestCase {
         XCTAssertEqual(log[.mode], .text("V1"))
         XCTAssertEqual(log[.dtype], .text("bfloat16"))
         XCTAssertEqual(log[.maxModelLen], .tokens(2048))
+        XCTAssertEqual(log.fields[.maxModelLen]?.line, 2, "the later statement of the same value")
         XCTAssertEqual(log[.tp], .count(1))
         XCTAssertEqual(log[.pp], .count(1))
         XCTAssertEqual(log[.enforceEager], .flag(false))
