@@ -110,6 +110,8 @@ public struct ModelSpec: Sendable, Equatable {
     /// Multi-token-prediction layers shipped in the checkpoint (DeepSeek-V3: 1). Transformers does not build them,
     /// so they are not counted in `params`; recorded for information.
     public var mtpLayers: Int
+    /// How the checkpoint stores its weights (hf_config's quantization_config); nil: unquantized.
+    public var checkpoint: Quantization? = nil
 
     public init(name: String = "custom", modelType: String = "custom", layers: Int, hidden: Int, heads: Int,
                 kvHeads: Int? = nil, headDim: Int? = nil, intermediate: Int, vocab: Int,
