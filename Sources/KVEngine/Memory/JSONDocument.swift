@@ -257,6 +257,7 @@ struct JSONParser {
 
     private mutating func number() throws(JSONSyntaxError) -> JSONNode.Value {
         let start = i
+        let (startLine, startColumn) = (line, column)
         var integral = true
         if current == UInt8(ascii: "-") {
             advance()
@@ -273,7 +274,9 @@ struct JSONParser {
         let leadingZero = current == UInt8(ascii: "0")
         let intDigits = digits()
         guard intDigits > 0 else { throw error("a number needs digits") }
-        if leadingZero && intDigits > 1 { throw error("a number may not start with 0") }
+        if leadingZero && intDigits > 1 {
+            throw JSONSyntaxError(message: "a number may not start with 0", line: startLine, column: startColumn)
+        }
         if current == UInt8(ascii: ".") {
             integral = false
             advance()

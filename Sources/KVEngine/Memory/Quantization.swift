@@ -88,8 +88,9 @@ public struct Quantization: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
+        let element = format == "int" ? "int\(bits)" : format == "float" ? "fp\(bits)" : format
         var s = method == "bitsandbytes" ? "bnb" : method
-        s += " " + (format == "int" ? "int\(bits)" : format == "float" ? "fp\(bits)" : format)
+        if element != method { s += " " + element }
         switch scales {
         case .tensor: s += " per-tensor"
         case .channel: s += " per-channel"

@@ -52,13 +52,16 @@ extension Quantization {
             self.init(method: method, bits: 8, format: "float", scales: .channel, scaleBytes: 4, modelDType: modelDType,
                       ignore: try Self.ignoreList(q, keys: ["modules_to_not_convert"]))
         case "awq":
-            let bits = try q.optionalCount("bits", max: 8) ?? 4
-            guard bits == 4 else { throw q.error("bits", "is \(bits); AWQ checkpoints store 4-bit weights") }
+            // AutoAWQ's own quant_config.json spells them w_bit and q_group_size.
+            let bitsKey = q.has("bits") || !q.has("w_bit") ? "bits" : "w_bit"
+            let bits = try q.optionalCount(bitsKey, max: 8) ?? 4
+            guard bits == 4 else { throw q.error(bitsKey, "is \(bits); AWQ checkpoints store 4-bit weights") }
             if let version = try q.optionalString("version"),
                !["gemm", "gemv", "exllama", "ipex", "marlin"].contains(version.lowercased()) {
                 throw q.error("version", "is \"\(version)\"; expected \"gemm\" or \"gemv\"")
             }
-            self.init(method: method, bits: bits, scales: try Self.groups(q, default: 128), scaleBytes: 2,
+            let groupKey = q.has("group_size") || !q.has("q_group_size") ? "group_size" : "q_group_size"
+            self.init(method: method, bits: bits, scales: try Self.groups(q, key: groupKey, default: 128), scaleBytes: 2,
                       zeroPoints: try q.bool("zero_point", default: true), modelDType: modelDType,
                       ignore: try Self.ignoreList(q, keys: ["modules_to_not_convert"]))
         case "gptq":
@@ -85,10 +88,10 @@ extension Quantization {
     }
 
     /// `group_size`: a positive size, or -1 for one scale per output row.
-    private static func groups(_ q: HFFields, default fallback: Int) throws -> Scales {
-        guard q.has("group_size") else { return .group(size: fallback) }
-        if case .number(_, let n)? = q.values["group_size"]?.value, n == -1 { return .channel }
-        return .group(size: try q.count("group_size", max: 1 << 20))
+    private static func groups(_ q: HFFields, key: String = "group_size", default fallback: Int) throws -> Scales {
+        guard q.has(key) else { return .group(size: fallback) }
+        if case .number(_, let n)? = q.values[key]?.value, n == -1 { return .channel }
+        return .group(size: try q.count(key, max: 1 << 20))
     }
 
     private static func bitsandbytes(_ q: HFFields, modelDType: DType) throws -> Quantization {
