@@ -26,16 +26,7 @@ extension ModelSpec {
             var byGroup: [ParamGroup: Double] = [:]
             for op in try stageOps(range, first: s == 0, last: s == par.pp - 1) {
                 let chip = try perChipParams(op, par)
-                let plain = Double(op.params) * q.modelDType.bytes
-                var full = plain * Double(op.count)
-                if op.quantizable, op.inFeatures > 0, op.outFeatures > 0 {
-                    let copies = op.params / (op.inFeatures * op.outFeatures)
-                    let packed = Double(copies) * q.bytes(rows: op.outFeatures, cols: op.inFeatures)
-                    let unquantized = kept.everywhere.contains(op.name) ? op.count
-                        : kept.perLayer.filter { range.contains($0.key) && layerKind($0.key) == op.layerKind && $0.value.contains(op.name) }.count
-                    full = packed * Double(op.count - unquantized) + plain * Double(unquantized)
-                }
-                let b = op.total > 0 ? full * Double(chip) / Double(op.total) : 0
+                let b = quantizedChipBytes(op, chipParams: chip, range: range, q, kept)
                 bytes += b
                 params = try Checked.sum([params, chip])
                 byGroup[op.group, default: 0] += b
@@ -49,6 +40,22 @@ extension ModelSpec {
         guard var result = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }
         result.stageBytes = stageBytes
         return result
+    }
+
+    /// One chip's bytes of `op` (its `count` layers of the stage `range` included), holding `chipParams` of its
+    /// parameters: the stored bytes of the full matrices, in proportion to the chip's share.
+    func quantizedChipBytes(_ op: ParamOp, chipParams: Int, range: Range<Int>, _ q: Quantization,
+                            _ kept: (everywhere: Set<String>, perLayer: [Int: Set<String>])) -> Double {
+        let plain = Double(op.params) * q.modelDType.bytes
+        var full = plain * Double(op.count)
+        if op.quantizable, op.inFeatures > 0, op.outFeatures > 0 {
+            let copies = op.params / (op.inFeatures * op.outFeatures)
+            let packed = Double(copies) * q.bytes(rows: op.outFeatures, cols: op.inFeatures)
+            let unquantized = kept.everywhere.contains(op.name) ? op.count
+                : kept.perLayer.filter { range.contains($0.key) && layerKind($0.key) == op.layerKind && $0.value.contains(op.name) }.count
+            full = packed * Double(op.count - unquantized) + plain * Double(unquantized)
+        }
+        return op.total > 0 ? full * Double(chipParams) / Double(op.total) : 0
     }
 
     /// The Hugging Face module name of a quantizable operator inside decoder layer `layer` ("*" for any).

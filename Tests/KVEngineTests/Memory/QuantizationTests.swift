@@ -257,4 +257,48 @@ final class QuantizationTests: XCTestCase {
             XCTAssertEqual((error as? EngineError)?.argument, "torch_dtype")
         }
     }
+
+    func testMemoryPlanExplainAndCapacityUseTheCheckpoint() throws {
+        let m = try Fixtures.model("llama-2-7b-awq")
+        let gpu = Accelerator(name: "L4", capacity: 22.5 * 1_073_741_824)
+        var o = MemoryOptions(tp: 2)
+        o.weightQuantization = m.checkpoint
+        let plan = try m.memory(gpu: gpu, batch: 4, seq: 1024, options: o)
+        XCTAssertEqual(plan.weights, try m.checkpointWeights(tp: 2).bytes)
+        let explained = try m.explain(gpu: gpu, batch: 4, seq: 1024, options: o).rows
+            .filter { $0.component == "weights" }.reduce(0) { $0 + $1.bytes }
+        XCTAssertEqual(explained, plan.weights, accuracy: 1)
+        // The old rule: activations are a share of the (quantized) weights.
+        o.activationRatio = 0.1
+        XCTAssertEqual(try m.memory(gpu: gpu, batch: 4, seq: 1024, options: o).activation, 0.1 * plan.weights, accuracy: 1)
+        // Without the checkpoint the same options count fp16 weights, about 3.5 times as many bytes here (13.48 GB vs 3.89 GB).
+        o.weightQuantization = nil
+        XCTAssertEqual(try m.memory(gpu: gpu, batch: 4, seq: 1024, options: o).weights / plan.weights, 3.46, accuracy: 0.05)
+    }
+
+    func testFieldsRoundTrip() throws {
+        for name in ["llama-2-7b-awq", "llama-2-7b-gptq", "deepseek-v3", "llama-3-8b-bnb-4bit", "llama-3.1-8b-fp8-ct", "mixtral-8x7b-awq"] {
+            let q = try XCTUnwrap(try Fixtures.model(name).checkpoint)
+            XCTAssertEqual(try Quantization(fields: Dictionary(uniqueKeysWithValues: q.fields.map { ($0.name, $0.value) })), q, name)
+        }
+        let minimal = try Quantization(fields: ["method": .string("awq"), "bits": .int(4), "scales": .string("group"),
+                                               "group_size": .int(128), "zero_points": .bool(true)])
+        XCTAssertEqual(minimal, Quantization(method: "awq", bits: 4, scales: .group(size: 128), zeroPoints: true))
+        let bad: [[String: Quantization.Field]] = [
+            ["method": .string("awq"), "bits": .int(4), "scales": .string("group")],                       // no group_size
+            ["method": .string("awq"), "bits": .int(0), "scales": .string("tensor")],
+            ["method": .string("awq"), "bits": .int(4), "scales": .string("rows")],
+            ["method": .string("awq"), "bits": .int(4), "scales": .string("tensor"), "group": .int(128)],  // unknown
+            ["method": .string("awq"), "bits": .int(4), "scales": .string("block"), "block": .ints([128])],
+            ["method": .string("awq"), "bits": .int(4), "scales": .string("tensor"), "ignore": .strings(["re:(a+)+"])],
+            ["method": .string("awq"), "bits": .int(4), "scales": .string("tensor"), "model_dtype": .string("int4")],
+            ["method": .string("awq"), "bits": .int(4), "scales": .string("tensor"), "format": .string("nf5")],
+            ["bits": .int(4), "scales": .string("tensor")],
+        ]
+        for fields in bad {
+            XCTAssertThrowsError(try Quantization(fields: fields), "\(fields)") { error in
+                XCTAssertEqual((error as? EngineError)?.argument, "quantization")
+            }
+        }
+    }
 }
