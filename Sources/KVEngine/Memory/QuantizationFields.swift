@@ -18,8 +18,11 @@ extension Quantization {
         "zero_points", "g_idx", "extra_bytes", "model_dtype", "ignore",
     ]
 
+    /// The fields that differ from what `init(fields:)` assumes when they are left out (method, bits, scales and
+    /// their size always).
     public var fields: [(name: String, value: Field)] {
-        var f: [(String, Field)] = [("method", .string(method)), ("bits", .int(bits)), ("format", .string(format))]
+        var f: [(String, Field)] = [("method", .string(method)), ("bits", .int(bits))]
+        if format != "int" { f.append(("format", .string(format))) }
         switch scales {
         case .tensor: f.append(("scales", .string("tensor")))
         case .channel: f.append(("scales", .string("channel")))
@@ -28,8 +31,12 @@ extension Quantization {
         case .absmax(let size, let double):
             f += [("scales", .string("absmax")), ("block_size", .int(size)), ("double_quant", .bool(double))]
         }
-        f += [("scale_bytes", .int(scaleBytes)), ("zero_points", .bool(zeroPoints)), ("g_idx", .bool(groupIndex)),
-              ("extra_bytes", .int(extraBytes)), ("model_dtype", .string(modelDType.name)), ("ignore", .strings(ignore))]
+        if scaleBytes != 2 { f.append(("scale_bytes", .int(scaleBytes))) }
+        if zeroPoints { f.append(("zero_points", .bool(true))) }
+        if groupIndex { f.append(("g_idx", .bool(true))) }
+        if extraBytes != 0 { f.append(("extra_bytes", .int(extraBytes))) }
+        if modelDType != .bf16 { f.append(("model_dtype", .string(modelDType.name))) }
+        if !ignore.isEmpty { f.append(("ignore", .strings(ignore))) }
         return f
     }
 
