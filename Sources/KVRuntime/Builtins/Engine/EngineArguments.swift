@@ -103,7 +103,12 @@ extension CallContext {
     /// builtin declares.
     func memoryOptions() throws(Diagnostic) -> MemoryOptions {
         var o = MemoryOptions()
-        if index(of: "dtype") != nil, let d = try dtype("dtype") { o.dtype = d }
+        if index(of: "dtype") != nil {
+            // "auto": the checkpoint's quantization when the model has one, else the default bf16.
+            if let d = try dtype("dtype", allowAuto: true) { o.dtype = d } else if index(of: "model") != nil {
+                o.weightQuantization = try model().checkpoint
+            }
+        }
         if index(of: "kv_dtype") != nil { o.kvDtype = try dtype("kv_dtype", allowAuto: true) }
         if index(of: "tp") != nil { o.tp = try count("tp") }
         if index(of: "pp") != nil { o.pp = try count("pp") }

@@ -176,7 +176,7 @@ extension CallContext {
         do { spec = try ModelRecord.spec(from: m) } catch {
             throw self.error("cannot size the model's weights: it \(error.message); give `model_size:`", at: mi)
         }
-        return try engine { try spec.weights(dtype: .bf16).bytes }
+        return try engine { try spec.checkpointWeights().bytes }
     }
 
     /// A plain number, or a quantity of the given dimension (turns: req/conv; seq: tokens or token/req).

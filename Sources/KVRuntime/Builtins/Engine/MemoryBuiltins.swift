@@ -29,7 +29,7 @@ enum MemoryBuiltins {
         }
         interp.registerNative("weights") { c throws(Diagnostic) in
             let m = try c.model(), o = try c.memoryOptions()
-            return c.interpreter.bytes(try c.engine { try m.weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep) }.bytes)
+            return c.interpreter.bytes(try c.engine { try m.weights(options: o) }.bytes)
         }
         interp.registerNative("kv_per_token") { c throws(Diagnostic) in
             let m = try c.model()
@@ -46,9 +46,7 @@ enum MemoryBuiltins {
         interp.registerNative("activation") { c throws(Diagnostic) in
             let m = try c.model(), batch = try c.count("batch"), seq = try c.tokens("seq"), o = try c.memoryOptions()
             if let ratio = o.activationRatio {
-                return c.interpreter.bytes(try c.engine {
-                    try m.activation(ratio: ratio, dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
-                })
+                return c.interpreter.bytes(try c.engine { ratio * (try m.weights(options: o).bytes) })
             }
             return c.interpreter.bytes(try c.engine {
                 try m.activation(batch: batch, seq: seq, dtype: o.dtype, logits: o.logits, tp: o.tp, ep: o.ep)
