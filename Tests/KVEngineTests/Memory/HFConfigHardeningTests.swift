@@ -264,3 +264,20 @@ private struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+final class HFConfigScaleTests: XCTestCase {
+    /// The largest config the reader accepts is walked in linear time: 100,000 layers, half of them listed in
+    /// mlp_only_layers (a list lookup per layer took ~50 s for a 5,000-entry list).
+    func testDeepMoEWithALongDenseListIsFast() throws {
+        let dense = stride(from: 0, to: 100_000, by: 2).map(String.init).joined(separator: ",")
+        let json = #"{"model_type": "qwen2_moe", "num_hidden_layers": 100000, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100, "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "mlp_only_layers": [\#(dense)]}"#
+        let start = Date()
+        let m = try ModelSpec(hfConfigJSON: Data(json.utf8))
+        let b = try m.paramBreakdown()
+        _ = try m.weights(tp: 2, pp: 4)
+        // decoder_sparse_step 1: every layer is MoE except the 50,000 listed.
+        XCTAssertEqual(b.layersOfKind[.dense], 50_000)
+        XCTAssertEqual(b.layersOfKind[.moe], 50_000)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+    }
+}
