@@ -50,11 +50,15 @@ struct JSONSyntaxError: Error {
 struct JSONParser {
     /// Real configs nest three or four levels (quantization_config.config_groups.group_0.weights).
     static let maxDepth = 64
+    /// Real configs hold hundreds of values (a layer_types list at the 100,000-layer bound: 100,000); this bounds
+    /// the memory and time a 16 MiB file of tiny values could take (~100 bytes per value).
+    static let maxValues = 500_000
 
     private let bytes: [UInt8]
     private var i = 0
     private var line = 1
     private var column = 1
+    private var values = 0
 
     /// Parses one JSON value filling the whole text (whitespace around it allowed). The bytes must be valid UTF-8.
     static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
@@ -100,6 +104,10 @@ struct JSONParser {
     private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONNode {
         let (l, c) = (line, column)
         func node(_ v: JSONNode.Value) -> JSONNode { JSONNode(value: v, line: l, column: c) }
+        values += 1
+        guard values <= Self.maxValues else {
+            throw error("more than \(Self.maxValues) JSON values; a config.json holds a few hundred")
+        }
         guard let b = current else { throw error("unexpected end of the file") }
         switch b {
         case UInt8(ascii: "{"):

@@ -129,6 +129,7 @@ final class HFConfigHardeningTests: XCTestCase {
             ("[1, 2]", "a config.json must hold a JSON object, not a list"),
             ("{\"a\": [1, 2", "unexpected end of the file inside a list"),
             (String(repeating: "[", count: 100_000), "nested deeper than 64 levels"),
+            ("{\"x\": [" + String(repeating: "0,", count: 500_000) + "0]}", "more than 500000 JSON values"),
         ]
         for (json, text) in cases {
             XCTAssertThrowsError(try ModelSpec(hfConfigJSON: Data(json.utf8))) { error in
