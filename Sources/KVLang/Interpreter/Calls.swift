@@ -168,7 +168,9 @@ extension Interpreter {
             var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
                                       arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan,
                                       rest: rest)
-            return try native(&context)
+            let result = try native(&context)
+            try checkFinite(result, at: callSpan, name: "`\(f.name)`")
+            return result
         }
     }
 }
