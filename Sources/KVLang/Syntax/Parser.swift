@@ -154,6 +154,7 @@ public struct Parser {
     private mutating func parameterList() throws(Diagnostic) -> ([Parameter], rest: Span?) {
         _ = try expect(.lparen, "to open the parameter list")
         var parameters: [Parameter] = []
+        var seen = Set<String>()
         while !accept(.rparen) {
             if kind == .punct(.ellipsis) {
                 let rest = advance().span
@@ -161,7 +162,7 @@ public struct Parser {
                 return (parameters, rest)
             }
             let (name, span) = try identifier("parameter name")
-            if parameters.contains(where: { $0.name == name }) {
+            if !seen.insert(name).inserted {
                 throw Diagnostic(.syntax, "parameter `\(name)` appears twice", at: span)
             }
             let defaultValue = accept(.assign) ? try expression() : nil
@@ -375,10 +376,11 @@ public struct Parser {
     private mutating func recordFields() throws(Diagnostic) -> ([FieldInit], Span) {
         let open = advance().span
         var fields: [FieldInit] = []
+        var seen = Set<String>()  // a scan of `fields` instead would make a long record quadratic to parse
         skipNewlines()
         while !accept(.rbrace) {
             let (name, span) = try identifier("field name")
-            if fields.contains(where: { $0.name == name }) {
+            if !seen.insert(name).inserted {
                 throw Diagnostic(.syntax, "field `\(name)` appears twice", at: span)
             }
             _ = try expect(.colon, "after the field name")
