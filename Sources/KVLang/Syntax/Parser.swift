@@ -300,7 +300,17 @@ public struct Parser {
         else { return left }
         while case .identifier = kind, peekKind(1) != .punct(.lparen), peekKind(1) != .punct(.colon),
               peekKind(1) != .punct(.assign) {
-            let unit = try power(unitOnly: true)
+            var unit = try power(unitOnly: true)
+            // `KiB/token`, `GiB·s` written without spaces (as kvcalc prints them) are one unit, so every name in
+            // them means the unit even where a variable shares its name.
+            while kind == .punct(.slash) || kind == .punct(.star), !tok.spaceBefore,
+                  case .identifier = peekKind(1), !tokens[min(pos + 1, tokens.count - 1)].spaceBefore,
+                  peekKind(2) != .punct(.lparen) {
+                let op = advance()
+                let rhs = try power(unitOnly: true)
+                unit = Expr(.binary(op.kind == .punct(.slash) ? .div : .mul, unit, rhs, op: op.span),
+                            unit.span.to(rhs.span))
+            }
             left = Expr(.juxtaposition(left, unit), left.span.to(unit.span))
         }
         return left
