@@ -145,6 +145,11 @@ final class LimitsTests: XCTestCase {
         XCTAssertEqual(Eval.json("1e308"), "1e+308")
         XCTAssertEqual(Eval.text("1e308 > 1e307"), "true")
         XCTAssertEqual(Eval.text("1e300 B -> EiB"), "8.673617e281 EiB")  // 1e300 / 2^60 = 8.6736174e281
+        // Shown in a unit where the number would overflow or lose its digits, a value falls back to base units:
+        // 1e308 is 1e310 %, past the largest double; 1e-310 B is 8.7e-329 EiB, a subnormal with 3 digits left.
+        XCTAssertEqual(Eval.text("1e308 + 5 %"), "1e308")
+        XCTAssertEqual(Eval.text("1e-310 B -> EiB"), "1e-310 B")
+        XCTAssertEqual(Eval.text("1e-280 B -> EiB"), "8.673617e-299 EiB")
     }
 
     func testABuiltinsNonFiniteResultIsAnErrorAtTheCall() throws {

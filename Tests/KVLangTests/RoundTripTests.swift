@@ -84,8 +84,9 @@ final class RoundTripTests: XCTestCase {
 
     func testPrintedUnitsMeanUnitsEvenWhereVariablesShareTheirNames() throws {
         // kvcalc prints `KiB/token` and `GiB·s` without spaces; read back, each name there is the unit.
-        XCTAssertEqual(Eval.text("let token = 5\nlet s = 2\n[160 KiB/token, 6 GiB·s, 6 GiB*s]"),
-                       "[160 KiB/token, 6 GiB·s, 6 GiB·s]")
+        XCTAssertEqual(Eval.text("let token = 5\nlet s = 2\n[160 KiB/token, 6 GiB·s, 6 GiB*s, 80 KiB/(token·s)]"),
+                       "[160 KiB/token, 6 GiB·s, 6 GiB·s, 80 KiB/(token·s)]")
+        XCTAssertEqual(Eval.text("let x = 4\n8 GiB/(x + 4)"), "1 GiB")
         // With spaces, `/ name` after a quantity is the variable, as before.
         XCTAssertEqual(Eval.text("let n = 4\n8 GiB / n"), "2 GiB")
         XCTAssertEqual(Eval.text("fn n() = 4\n8 GiB/n()"), "2 GiB")

@@ -301,11 +301,9 @@ public struct Parser {
         while case .identifier = kind, peekKind(1) != .punct(.lparen), peekKind(1) != .punct(.colon),
               peekKind(1) != .punct(.assign) {
             var unit = try power(unitOnly: true)
-            // `KiB/token`, `GiB·s` written without spaces (as kvcalc prints them) are one unit, so every name in
-            // them means the unit even where a variable shares its name.
-            while kind == .punct(.slash) || kind == .punct(.star), !tok.spaceBefore,
-                  case .identifier = peekKind(1), !tokens[min(pos + 1, tokens.count - 1)].spaceBefore,
-                  peekKind(2) != .punct(.lparen) {
+            // `KiB/token`, `GiB·s`, `KiB/(token·s)` written without spaces (as kvcalc prints them) are one unit,
+            // so every name in them means the unit even where a variable shares its name.
+            while kind == .punct(.slash) || kind == .punct(.star), !tok.spaceBefore, unitFollowsDirectly() {
                 let op = advance()
                 let rhs = try power(unitOnly: true)
                 unit = Expr(.binary(op.kind == .punct(.slash) ? .div : .mul, unit, rhs, op: op.span),
@@ -314,6 +312,16 @@ public struct Parser {
             left = Expr(.juxtaposition(left, unit), left.span.to(unit.span))
         }
         return left
+    }
+
+    /// After `/` or `*`: a name that is not called, or a parenthesised group, with no space before it.
+    private func unitFollowsDirectly() -> Bool {
+        guard !tokens[min(pos + 1, tokens.count - 1)].spaceBefore else { return false }
+        switch peekKind(1) {
+        case .identifier: return peekKind(2) != .punct(.lparen)
+        case .punct(.lparen): return true
+        default: return false
+        }
     }
 
     private mutating func power(unitOnly: Bool = false) throws(Diagnostic) -> Expr {
