@@ -116,7 +116,7 @@ final class FuzzTests: XCTestCase {
                     }
                     // What is printed reads back as the same value or is rejected.
                     let printed = session.formatter.format(.list([v]))
-                    if printed.count < 2000, let again = try? session.runAtomically(SourceFile(name: "again", text: printed)).last {
+                    if i % 2 == 0, printed.count < 500, let again = try? session.runAtomically(SourceFile(name: "again", text: printed)).last {
                         XCTAssertTrue(RoundTripTests.same(.list([v]), again),
                                       "\(program): \(printed) reads back as \(session.formatter.format(again))")
                     }

@@ -87,6 +87,9 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(Eval.text("let token = 5\nlet s = 2\n[160 KiB/token, 6 GiB·s, 6 GiB*s, 80 KiB/(token·s)]"),
                        "[160 KiB/token, 6 GiB·s, 6 GiB·s, 80 KiB/(token·s)]")
         XCTAssertEqual(Eval.text("let x = 4\n8 GiB/(x + 4)"), "1 GiB")
+        XCTAssertEqual(Eval.text("let m = {n: 4}\n8 GiB/m.n"), "2 GiB")
+        XCTAssertEqual(Eval.text("let l = [4]\n8 GiB/l[0]"), "2 GiB")
+        XCTAssertEqual(Eval.text("let m = {n: 4}\n8 GiB/(m with {n: 2}).n"), "4 GiB")
         // With spaces, `/ name` after a quantity is the variable, as before.
         XCTAssertEqual(Eval.text("let n = 4\n8 GiB / n"), "2 GiB")
         XCTAssertEqual(Eval.text("fn n() = 4\n8 GiB/n()"), "2 GiB")

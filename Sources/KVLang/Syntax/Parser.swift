@@ -304,8 +304,14 @@ public struct Parser {
             // `KiB/token`, `GiB·s`, `KiB/(token·s)` written without spaces (as kvcalc prints them) are one unit,
             // so every name in them means the unit even where a variable shares its name.
             while kind == .punct(.slash) || kind == .punct(.star), !tok.spaceBefore, unitFollowsDirectly() {
+                let save = pos
                 let op = advance()
                 let rhs = try power(unitOnly: true)
+                // `GiB/m.layers`, `GiB/f(x)`, `GiB/l[0]`: not a unit after all; parse it as before.
+                if [.punct(.dot), .punct(.lbracket), .punct(.lparen), .keyword(.with)].contains(kind) {
+                    pos = save
+                    break
+                }
                 unit = Expr(.binary(op.kind == .punct(.slash) ? .div : .mul, unit, rhs, op: op.span),
                             unit.span.to(rhs.span))
             }
@@ -314,12 +320,11 @@ public struct Parser {
         return left
     }
 
-    /// After `/` or `*`: a name that is not called, or a parenthesised group, with no space before it.
+    /// After `/` or `*`: a name or a parenthesised group, with no space before it.
     private func unitFollowsDirectly() -> Bool {
         guard !tokens[min(pos + 1, tokens.count - 1)].spaceBefore else { return false }
         switch peekKind(1) {
-        case .identifier: return peekKind(2) != .punct(.lparen)
-        case .punct(.lparen): return true
+        case .identifier, .punct(.lparen): return true
         default: return false
         }
     }

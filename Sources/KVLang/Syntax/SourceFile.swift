@@ -28,16 +28,20 @@ public final class SourceFile: Sendable {
         self.lineOffset = lineOffset
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if bytes.contains(UInt8(ascii: "\r")) { bytes = SourceFile.normalisedLineEndings(bytes) }
+        if bytes.count <= SourceFile.maxBytes, bytes.contains(UInt8(ascii: "\r")) {
+            bytes = SourceFile.normalisedLineEndings(bytes)
+        }
         self.bytes = bytes
         self.text = bytes.count == text.utf8.count ? text : String(decoding: bytes, as: UTF8.self)
         var starts = [0]
         var overlong: Int?
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
+        // An oversized source is refused by the lexer at 1:1; indexing its lines would only cost time.
+        for (i, b) in (bytes.count <= SourceFile.maxBytes ? bytes : []).enumerated() where b == UInt8(ascii: "\n") {
             if overlong == nil, i - starts[starts.count - 1] > SourceFile.maxLineBytes { overlong = starts[starts.count - 1] }
             starts.append(i + 1)
         }
-        if overlong == nil, bytes.count - starts[starts.count - 1] > SourceFile.maxLineBytes {
+        if overlong == nil, bytes.count <= SourceFile.maxBytes,
+           bytes.count - starts[starts.count - 1] > SourceFile.maxLineBytes {
             overlong = starts[starts.count - 1]
         }
         self.overlongLine = overlong
