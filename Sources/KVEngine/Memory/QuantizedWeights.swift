@@ -14,34 +14,12 @@ extension ModelSpec {
     /// A matrix's bytes are computed for its full shape; a chip holds its share of them in proportion to its
     /// share of the parameters (exact when tp divides the sharded width into whole groups, as vLLM requires).
     public func weights(quantization q: Quantization, tp: Int = 1, pp: Int = 1, ep: Int = 1) throws -> WeightBreakdown {
-        let par = Parallelism(tp: tp, pp: pp, ep: ep)
         try validate()
-        try par.check(self)
         let kept = try unquantizedModules(q)
-        var best: WeightBreakdown?
-        var stageBytes: [Double] = []
-        let stages = par.stages(layers: layers)
-        for (s, counts) in stageLayers(stages).enumerated() {
-            let range = stages[s]
-            var bytes = 0.0
-            var params = 0
-            var byGroup: [ParamGroup: Double] = [:]
-            for op in try stageOps(counts, first: s == 0, last: s == par.pp - 1) {
-                let chip = try perChipParams(op, par)
-                let b = quantizedChipBytes(op, chipParams: chip, range: range, q, kept)
-                bytes += b
-                params = try Checked.sum([params, chip])
-                byGroup[op.group, default: 0] += b
-            }
-            stageBytes.append(bytes)
-            if bytes > (best?.bytes ?? -1) {
-                best = WeightBreakdown(bytes: bytes, params: params, stage: s, stageBytes: [], byGroup: byGroup,
-                                       dtype: DType(name: q.description, bits: q.bits), residentDType: q.modelDType)
-            }
+        return try largestStage(Parallelism(tp: tp, pp: pp, ep: ep), dtype: DType(name: q.description, bits: q.bits),
+                                resident: q.modelDType) { op, chip, range in
+            quantizedChipBytes(op, chipParams: chip, range: range, q, kept)
         }
-        guard var result = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }
-        result.stageBytes = stageBytes
-        return result
     }
 
     /// One chip's bytes of `op` (its `count` layers of the stage `range` included), holding `chipParams` of its
