@@ -66,7 +66,7 @@ extension ModelSpec {
                            settings: EngineSettings = EngineSettings()) throws -> KVCapacity {
         try gpu.validate()
         let o = options
-        let w = try weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep).bytes
+        let w = try weights(options: o).bytes
         let stages = o.parallelism.stages(layers: layers)
         let stageLayers = stages.map(\.count).max() ?? layers
         let perToken = Double(kvElementsPerTokenPerLayer(tp: o.tp)) * Double(stageLayers) * o.cacheDType.bytes

@@ -29,7 +29,9 @@ public struct MoESpec: Sendable, Equatable {
     public var layerFrequency: Int
     public var frequencyOffset: Int
     /// Layers that keep a dense MLP whatever the rule says (Qwen2-MoE mlp_only_layers).
-    public var denseLayers: [Int]
+    public var denseLayers: [Int] { didSet { denseSet = Set(denseLayers) } }
+    /// The same as a set: isMoELayer is asked once per layer, so a list lookup made the walks quadratic.
+    private var denseSet: Set<Int>
 
     public init(experts: Int, expertsPerToken: Int, intermediate: Int, sharedExperts: Int = 0,
                 sharedIntermediate: Int = 0, sharedExpertGate: Bool = false, firstDenseLayers: Int = 0,
@@ -44,11 +46,12 @@ public struct MoESpec: Sendable, Equatable {
         self.layerFrequency = layerFrequency
         self.frequencyOffset = frequencyOffset
         self.denseLayers = denseLayers
+        self.denseSet = Set(denseLayers)
     }
 
     /// Whether decoder layer `i` (0-based) routes through experts.
     public func isMoELayer(_ i: Int) -> Bool {
-        i >= firstDenseLayers && !denseLayers.contains(i) && layerFrequency > 0
+        i >= firstDenseLayers && !denseSet.contains(i) && layerFrequency > 0
             && (i + frequencyOffset) % layerFrequency == 0
     }
 }
@@ -115,6 +118,8 @@ public struct ModelSpec: Sendable, Equatable {
     /// Multi-token-prediction layers shipped in the checkpoint (DeepSeek-V3: 1). Transformers does not build them,
     /// so they are not counted in `params`; recorded for information.
     public var mtpLayers: Int
+    /// How the checkpoint stores its weights (hf_config's quantization_config); nil: unquantized.
+    public var checkpoint: Quantization? = nil
 
     public init(name: String = "custom", modelType: String = "custom", layers: Int, hidden: Int, heads: Int,
                 kvHeads: Int? = nil, headDim: Int? = nil, intermediate: Int, vocab: Int,

@@ -19,10 +19,18 @@ extension ModelSpec {
     /// lm_head, norms and routers stay in bf16 as quantized checkpoints keep them. Vocabulary rows split as
     /// ⌈vocab / tp⌉ per chip (vLLM pads the vocabulary further, to a multiple of 64 per rank; not modelled).
     public func weights(dtype: DType = .bf16, tp: Int = 1, pp: Int = 1, ep: Int = 1) throws -> WeightBreakdown {
-        let par = Parallelism(tp: tp, pp: pp, ep: ep)
+        let resident = dtype.isQuantized ? DType.bf16 : dtype
+        return try largestStage(Parallelism(tp: tp, pp: pp, ep: ep), dtype: dtype, resident: resident) { op, chip, _ in
+            Double(chip) * (op.quantizable ? dtype : resident).bytes
+        }
+    }
+
+    /// Walks the pipeline stages and returns the chip of the one holding the most bytes, with every stage's bytes;
+    /// `bytes(op, chipParams, stageRange)` is one chip's bytes of an operator (its `count` layers included).
+    func largestStage(_ par: Parallelism, dtype: DType, resident: DType,
+                      bytes bytesOf: (ParamOp, Int, Range<Int>) -> Double) throws -> WeightBreakdown {
         try validate()
         try par.check(self)
-        let resident = dtype.isQuantized ? DType.bf16 : dtype
         var best: WeightBreakdown?
         var stageBytes: [Double] = []
         let stages = par.stages(layers: layers)
@@ -32,7 +40,7 @@ extension ModelSpec {
             var byGroup: [ParamGroup: Double] = [:]
             for op in try stageOps(counts, first: s == 0, last: s == par.pp - 1) {
                 let n = try perChipParams(op, par)
-                let b = Double(n) * (op.quantizable ? dtype : resident).bytes
+                let b = bytesOf(op, n, stages[s])
                 bytes += b
                 params = try Checked.sum([params, n])
                 byGroup[op.group, default: 0] += b

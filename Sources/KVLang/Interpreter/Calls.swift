@@ -18,12 +18,13 @@ extension Interpreter {
         var slots = [Value](repeating: .bool(false), count: f.parameters.count)
         var spans = [Span](repeating: callSpan, count: f.parameters.count)
         var rest: [NamedArgument] = []
+        var restNames = Set<String>()
         for (k, arg) in arguments.enumerated() {
             let slot: Int
             if let label = arg.label {
                 guard let i = f.parameterNames.firstIndex(of: label) else {
                     if f.takesNamedRest {
-                        guard !rest.contains(where: { $0.name == label }) else {
+                        guard restNames.insert(label).inserted else {
                             throw Diagnostic(.argument, "argument `\(label)` is given twice",
                                              at: arg.labelSpan ?? arg.value.span)
                         }
@@ -168,7 +169,9 @@ extension Interpreter {
             var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
                                       arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan,
                                       rest: rest)
-            return try native(&context)
+            let result = try native(&context)
+            try checkFinite(result, at: callSpan, name: "`\(f.name)`")
+            return result
         }
     }
 }

@@ -154,6 +154,7 @@ public struct Parser {
     private mutating func parameterList() throws(Diagnostic) -> ([Parameter], rest: Span?) {
         _ = try expect(.lparen, "to open the parameter list")
         var parameters: [Parameter] = []
+        var seen = Set<String>()
         while !accept(.rparen) {
             if kind == .punct(.ellipsis) {
                 let rest = advance().span
@@ -161,7 +162,7 @@ public struct Parser {
                 return (parameters, rest)
             }
             let (name, span) = try identifier("parameter name")
-            if parameters.contains(where: { $0.name == name }) {
+            if !seen.insert(name).inserted {
                 throw Diagnostic(.syntax, "parameter `\(name)` appears twice", at: span)
             }
             let defaultValue = accept(.assign) ? try expression() : nil
@@ -299,10 +300,33 @@ public struct Parser {
         else { return left }
         while case .identifier = kind, peekKind(1) != .punct(.lparen), peekKind(1) != .punct(.colon),
               peekKind(1) != .punct(.assign) {
-            let unit = try power(unitOnly: true)
+            var unit = try power(unitOnly: true)
+            // `KiB/token`, `GiB·s`, `KiB/(token·s)` written without spaces (as kvcalc prints them) are one unit,
+            // so every name in them means the unit even where a variable shares its name.
+            while kind == .punct(.slash) || kind == .punct(.star), !tok.spaceBefore, unitFollowsDirectly() {
+                let save = pos
+                let op = advance()
+                let rhs = try power(unitOnly: true)
+                // `GiB/m.layers`, `GiB/f(x)`, `GiB/l[0]`: not a unit after all; parse it as before.
+                if [.punct(.dot), .punct(.lbracket), .punct(.lparen), .keyword(.with)].contains(kind) {
+                    pos = save
+                    break
+                }
+                unit = Expr(.binary(op.kind == .punct(.slash) ? .div : .mul, unit, rhs, op: op.span),
+                            unit.span.to(rhs.span))
+            }
             left = Expr(.juxtaposition(left, unit), left.span.to(unit.span))
         }
         return left
+    }
+
+    /// After `/` or `*`: a name or a parenthesised group, with no space before it.
+    private func unitFollowsDirectly() -> Bool {
+        guard !tokens[min(pos + 1, tokens.count - 1)].spaceBefore else { return false }
+        switch peekKind(1) {
+        case .identifier, .punct(.lparen): return true
+        default: return false
+        }
     }
 
     private mutating func power(unitOnly: Bool = false) throws(Diagnostic) -> Expr {
@@ -375,10 +399,11 @@ public struct Parser {
     private mutating func recordFields() throws(Diagnostic) -> ([FieldInit], Span) {
         let open = advance().span
         var fields: [FieldInit] = []
+        var seen = Set<String>()  // a scan of `fields` instead would make a long record quadratic to parse
         skipNewlines()
         while !accept(.rbrace) {
             let (name, span) = try identifier("field name")
-            if fields.contains(where: { $0.name == name }) {
+            if !seen.insert(name).inserted {
                 throw Diagnostic(.syntax, "field `\(name)` appears twice", at: span)
             }
             _ = try expect(.colon, "after the field name")

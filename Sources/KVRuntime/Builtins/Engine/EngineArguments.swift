@@ -22,7 +22,12 @@ extension Arguments {
     /// builtin declares.
     func memoryOptions() throws(Diagnostic) -> MemoryOptions {
         var o = MemoryOptions()
-        if has("dtype"), let d = try dtype("dtype") { o.dtype = d }
+        if has("dtype") {
+            // "auto": the checkpoint's quantization when the model has one, else the default bf16.
+            if let d = try dtype("dtype") { o.dtype = d } else if has("model") {
+                o.weightQuantization = try model().checkpoint
+            }
+        }
         if has("kv_dtype") { o.kvDtype = try dtype("kv_dtype") }
         if has("tp") { o.tp = try int("tp") }
         if has("pp") { o.pp = try int("pp") }
@@ -49,7 +54,9 @@ enum EngineParameters {
     static let gpu = ParameterSpec("gpu", .accelerator)
     static let batch = ParameterSpec("batch", .count(1...largeCount))
     static let seq = ParameterSpec("seq", .tokens(1...largeCount))
-    static let dtype = ParameterSpec("dtype", .dtype(auto: false))
+    static let dtype = ParameterSpec("dtype", .dtype(auto: true))
+    /// The compute dtype where a checkpoint's quantization does not apply (activations).
+    static let computeDtype = ParameterSpec("dtype", .dtype(auto: false))
     static let kvDtype = ParameterSpec("kv_dtype", .dtype(auto: false))
     static let kvDtypeAuto = ParameterSpec("kv_dtype", .dtype(auto: true))
     static let tp = ParameterSpec("tp", .count(parallel))

@@ -197,7 +197,7 @@ extension Arguments {
             throw error("cannot size the model's weights: it has only layers, kv_heads and head_dim", at: "model",
                         hint: "give `model_size:` or a full model record")
         }
-        return try engine { try spec.weights(dtype: .bf16).bytes }
+        return try engine { try spec.checkpointWeights().bytes }
     }
 
     /// A plain number, or a quantity of the given dimension (turns: req/conv; seq: tokens or token/req); finite.

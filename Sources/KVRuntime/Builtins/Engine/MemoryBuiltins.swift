@@ -31,7 +31,7 @@ enum MemoryBuiltins {
         },
         BuiltinSpec("weights", [P.model, P.dtype, P.tp, P.pp, P.ep]) { a throws(Diagnostic) in
             let m = try a.model(), o = try a.memoryOptions()
-            return a.interpreter.bytes(try a.engine { try m.weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep) }.bytes)
+            return a.interpreter.bytes(try a.engine { try m.weights(options: o) }.bytes)
         },
         BuiltinSpec("kv_per_token", [P.model, P.kvDtype]) { a throws(Diagnostic) in
             let m = try a.model(), d = try a.dtype("kv_dtype") ?? .bf16
@@ -42,12 +42,10 @@ enum MemoryBuiltins {
             let d = try a.dtype("kv_dtype") ?? .bf16, tp = try a.int("tp"), pp = try a.int("pp")
             return a.interpreter.bytes(try a.engine { try m.kvCache(batch: batch, seq: seq, kvDtype: d, tp: tp, pp: pp) }.bytes)
         },
-        BuiltinSpec("activation", [P.model, P.batch, P.seq, P.dtype, P.logits, P.tp, P.ep, P.ratio]) { a throws(Diagnostic) in
+        BuiltinSpec("activation", [P.model, P.batch, P.seq, P.computeDtype, P.logits, P.tp, P.ep, P.ratio]) { a throws(Diagnostic) in
             let m = try a.model(), batch = try a.int("batch"), seq = try a.int("seq"), o = try a.memoryOptions()
             if let ratio = o.activationRatio {
-                return a.interpreter.bytes(try a.engine {
-                    try m.activation(ratio: ratio, dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
-                })
+                return a.interpreter.bytes(try a.engine { ratio * (try m.weights(options: o).bytes) })
             }
             return a.interpreter.bytes(try a.engine {
                 try m.activation(batch: batch, seq: seq, dtype: o.dtype, logits: o.logits, tp: o.tp, ep: o.ep)

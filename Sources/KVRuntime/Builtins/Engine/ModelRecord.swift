@@ -10,7 +10,8 @@ import KVEngine
 /// "layer"), norms_per_layer; MoE: experts, experts_per_token, moe_intermediate, shared_experts,
 /// shared_intermediate, shared_expert_gate, first_dense_layers, moe_layer_frequency, moe_frequency_offset,
 /// dense_layers; MLA: kv_lora_rank, q_lora_rank (0: none), qk_rope_head_dim, qk_nope_head_dim, v_head_dim;
-/// sliding_window and sliding_layers; final_logit_softcap; mtp_layers.
+/// sliding_window and sliding_layers; final_logit_softcap; mtp_layers; quantization (a record of
+/// Quantization.fieldNames: how the checkpoint stores its weights, which dtype "auto" counts).
 enum ModelRecord {
     static let fields: [String] = [
         "name", "model_type", "layers", "hidden", "heads", "kv_heads", "head_dim", "intermediate", "vocab",
@@ -18,7 +19,7 @@ enum ModelRecord {
         "experts_per_token", "moe_intermediate", "shared_experts", "shared_intermediate", "shared_expert_gate",
         "first_dense_layers", "moe_layer_frequency", "moe_frequency_offset", "dense_layers", "kv_lora_rank",
         "q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "sliding_window", "sliding_layers",
-        "final_logit_softcap", "mtp_layers",
+        "final_logit_softcap", "mtp_layers", "quantization",
     ]
 
     /// A record's fields, read with their types checked; every error names the field and points at the record.
@@ -165,7 +166,33 @@ enum ModelRecord {
             let message = (error as? EngineError)?.message ?? "\(error)"
             throw Diagnostic(.argument, "the model's \(message)", at: span)
         }
+        if let v = record["quantization"] { spec.checkpoint = try quantization(v, f) }
         return spec
+    }
+
+    /// A `quantization` record as the engine's Quantization.
+    private static func quantization(_ v: Value, _ f: Reader) throws(Diagnostic) -> Quantization {
+        guard case .record(let qr) = v else {
+            throw f.fail("quantization", "must be a record such as "
+                          + "{method: \"awq\", bits: 4, scales: \"group\", group_size: 128, zero_points: true}")
+        }
+        var fields: [String: Quantization.Field] = [:]
+        for (k, item) in qr {
+            switch item {
+            case .bool(let b): fields[k] = .bool(b)
+            case .string(let s): fields[k] = .string(s)
+            case .list(let items) where items.allSatisfy({ if case .string = $0 { true } else { false } }):
+                fields[k] = .strings(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+            case .list(let items):
+                var ints: [Int] = []
+                for i in items { ints.append(try f.whole(i, "quantization.\(k)")) }
+                fields[k] = .ints(ints)
+            default: fields[k] = .int(try f.whole(item, "quantization.\(k)"))
+            }
+        }
+        do { return try Quantization(fields: fields) } catch {
+            throw f.fail("quantization", "is invalid: \(error)")
+        }
     }
 
     /// The record for a spec: the core fields always, the others only where they differ from the default.
@@ -213,6 +240,19 @@ enum ModelRecord {
         }
         if let c = s.finalLogitSoftcap { r["final_logit_softcap"] = .number(c) }
         if s.mtpLayers > 0 { r["mtp_layers"] = n(s.mtpLayers) }
+        if let q = s.checkpoint {
+            var qr = Record()
+            for (name, v) in q.fields {
+                switch v {
+                case .int(let i): qr[name] = n(i)
+                case .bool(let b): qr[name] = .bool(b)
+                case .string(let t): qr[name] = .string(t)
+                case .ints(let l): qr[name] = .list(l.map(n))
+                case .strings(let l): qr[name] = .list(l.map { .string($0) })
+                }
+            }
+            r["quantization"] = .record(qr)
+        }
         return r
     }
 }
