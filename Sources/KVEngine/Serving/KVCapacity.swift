@@ -75,7 +75,7 @@ extension ModelSpec {
         let blockSize = flags.blockSize ?? 16
         let batch = try VLLMProfileBatch.resolve(flags, family: family, version: release.version, gpu: generation,
                                                  pp: o.pp)
-        let act = try vllmProfileActivation(batch: batch, options: o)
+        let act = try vllmProfileActivation(batch: batch, options: o, v1: family.isV1, rank: rank)
         let parts = flags.nonTorch.map { [NonTorchModel.Part(name: "non_torch (given)", bytes: $0)] }
             ?? model.parts(tp: o.tp, rank0: rank == 0, context: family.countsContext, afterFirstForward: true,
                            customAllReduce: generation != .older)
@@ -94,9 +94,12 @@ extension ModelSpec {
                                  ExplainFactor(name: "utilization", value: util)], bytes: budget),
             ExplainRow(component: "weights", item: "− weights on the chip", factors: [], bytes: -w),
             ExplainRow(component: "activation",
-                       item: "− profile run (\(batch.chunkedPrefill ? "chunked prefill" : "whole prompts"))",
+                       item: "− profile run peak (\(batch.chunkedPrefill ? "chunked prefill" : "whole prompts"): "
+                           + (act.sampler > act.layerPeak ? "the sampler)" : "a layer)"),
                        factors: [ExplainFactor(name: "tokens", value: Double(batch.tokens)),
-                                 ExplainFactor(name: "sequences", value: Double(batch.sequences))], bytes: -act.bytes),
+                                 ExplainFactor(name: "sequences", value: Double(batch.sequences)),
+                                 ExplainFactor(name: "layer GiB", value: act.layerPeak / gib),
+                                 ExplainFactor(name: "sampler GiB", value: act.sampler / gib)], bytes: -act.bytes),
         ]
         for p in parts {
             steps.append(ExplainRow(component: "non_torch", item: "− \(p.name)" + (rank == 0 && o.tp > 1 ? " (rank 0)" : ""),
@@ -118,16 +121,11 @@ extension ModelSpec {
                           chunkedPrefill: batch.chunkedPrefill, rank: rank, steps: steps)
     }
 
-    /// The activation peak of vLLM's profile run: the dummy batch's forward (its tokens over its sequences) and the
-    /// sampler's logits, fp32, one row per sequence (`profile_run`/`_dummy_run`, `_dummy_sampler_run`).
-    func vllmProfileActivation(batch: VLLMProfileBatch, options o: MemoryOptions) throws -> ActivationBreakdown {
-        let seqLen = max(1, batch.tokens / max(batch.sequences, 1))
-        return try activation(batch: batch.sequences, seq: seqLen, dtype: o.computeDType, logitRows: batch.sequences,
-                              logitBytes: Self.samplerBytesPerLogit, tp: o.tp, ep: o.ep)
+    /// The activation peak of vLLM's profile run (VLLMActivation.swift) on a rank: V0 samples on rank 0 only.
+    func vllmProfileActivation(batch: VLLMProfileBatch, options o: MemoryOptions, v1: Bool = true,
+                               rank: Int = 0) throws -> ProfileActivation {
+        try vllmActivation(tokens: batch.tokens, sequences: batch.sequences, options: o, sampler: v1 || rank == 0)
     }
-
-    /// The sampler holds the fp32 logits, their softmax and log-softmax at once: 3 × 4 bytes per logit.
-    static let samplerBytesPerLogit = 12.0
 
     private func sglangCapacity(gpu: Accelerator, family: SGLangFamily, release: EngineRelease, options o: MemoryOptions,
                                 flags: EngineFlags, weights w: Double, perToken: Double, model: NonTorchModel,
@@ -140,7 +138,7 @@ extension ModelSpec {
             gpuBytes: gpu.capacity, tp: o.tp, chunkedPrefillSize: chunked, cudaGraphMaxBs: graphBs)
         // Free memory when loading starts: after the context and the NCCL communicators' initial buffers.
         let parts = flags.nonTorch.map { [NonTorchModel.Part(name: "non_torch (given)", bytes: $0)] }
-            ?? model.parts(tp: o.tp, rank0: rank == 0, context: true, afterFirstForward: false, customAllReduce: false)
+            ?? model.parts(tp: o.tp, rank0: false, context: true, afterFirstForward: false, customAllReduce: false)
         let preload = parts.map(\.bytes).reduce(0, +)
         let before = gpu.capacity - preload
         let after = before - w

@@ -2,8 +2,11 @@
 public enum GPUGeneration: String, Sendable, CaseIterable {
     /// V100, T4 and other pre-Ampere or PCIe-only cards (no custom all-reduce, small NCCL buffers).
     case older
-    /// A100, A10G, A40, A6000, L4, L40S, RTX 30/40 (and any record whose name says nothing).
+    /// A100 and A30 (NVLink; and any record whose name says nothing).
     case ampere
+    /// PCIe-only cards without NVLink: L4, L40/L40S, A10/A10G, A40, RTX A6000, RTX 30/40 (small NCCL buffers,
+    /// no custom all-reduce).
+    case pcie
     /// H100, H200, H800, H20, B200, GB200: NVSwitch systems where NCCL's NVLS buffers grow with tp.
     case hopper
     /// AMD Instinct MI300X/MI308X/MI325X (RCCL).
@@ -16,6 +19,8 @@ public enum GPUGeneration: String, Sendable, CaseIterable {
             return .hopper
         }
         for p in ["V100", "T4", "P100", "TITAN", "RTX20", "2080"] where n.contains(p) { return .older }
+        if n.contains("A100") || n.contains("A30") { return .ampere }
+        for p in ["L4", "L40", "A10", "A40", "A6000", "RTX", "3090", "4090", "5090"] where n.contains(p) { return .pcie }
         return .ampere
     }
 }
@@ -46,7 +51,7 @@ public struct NonTorchModel: Sendable, Equatable {
     /// - NCCL per peer: 0.10 GiB Ampere (Gemma-3 27B tp 4 on A100 40GB, vLLM 0.8.0rc3: 0.40 GiB on ranks 1–3);
     ///   0.65 GiB Hopper (Llama-3.1 70B tp 8 on H200, vLLM 0.6.4: 5.68 GiB non-torch on ranks 1–7, NVLS);
     ///   0.90 GiB AMD (Llama-3.1 8B tp 8 on MI300X, vLLM 0.6.4: 7.00 GiB); 0.01 GiB older PCIe cards
-    ///   (Gemma-3 27B tp 8 on 16 GB cards, 0.11 GiB);
+    ///   (Gemma-3 27B tp 8 on 16 GB cards, 0.11 GiB), also PCIe cards (SGLang tp 8 on L4: 0.38 GiB in use before loading);
     /// - at init: 0.43 Hopper (SGLang 0.3.0 tp 8 on H100: 2.46 GiB in use before loading), 0.95 AMD (SGLang tp 8
     ///   on MI308X), 0.5 otherwise;
     /// - rank 0 per peer: 0.29 GiB Hopper (7.71 − 5.68 GiB over 7 peers), 0.146 AMD (8.02 − 7.00), 0.04 Ampere
@@ -56,6 +61,9 @@ public struct NonTorchModel: Sendable, Equatable {
         switch g {
         case .older:
             return NonTorchModel(context: 0.30 * gib, workspace: 0.05 * gib, ncclPerPeer: 0.01 * gib, ncclAtInit: 0.5,
+                                 customAllReduce: 0, rank0PerPeer: 0)
+        case .pcie:
+            return NonTorchModel(context: 0.30 * gib, workspace: 0.08 * gib, ncclPerPeer: 0.01 * gib, ncclAtInit: 0.5,
                                  customAllReduce: 0, rank0PerPeer: 0)
         case .ampere:
             return NonTorchModel(context: 0.30 * gib, workspace: 0.08 * gib, ncclPerPeer: 0.10 * gib, ncclAtInit: 0.5,

@@ -98,7 +98,7 @@ struct VLLMProfileBatch: Equatable {
         } else if let c = f.enableChunkedPrefill {
             chunked = c
         } else {
-            chunked = version.atLeast(0, 5, 5) && maxModelLen > 32768 && gpu != .cdna3 && pp == 1
+            chunked = version.atLeast(0, 5, 5) && maxModelLen > 32768 && gpu != .cdna3
         }
         let tokens: Int
         if let t = f.maxNumBatchedTokens {
