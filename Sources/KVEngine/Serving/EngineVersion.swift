@@ -83,10 +83,10 @@ public struct EngineRelease: Sendable, Equatable {
     public var vllm: VLLMFamily?
     public var sglang: SGLangFamily?
 
-    /// The release for an engine name and a version string ("" or "latest": the newest documented family).
+    /// The release for an engine name and a version string ("latest": the newest documented family).
     /// `useV1` (vLLM 0.8–0.10 only) picks the V0 engine with false; nil follows the release's default.
     public static func resolve(engine: ServingEngine, version raw: String, useV1: Bool? = nil) throws -> EngineRelease {
-        let latest = raw.isEmpty || raw == "latest"
+        let latest = raw == "latest"
         let parsed = latest ? engine.newest : EngineVersion.parse(raw)
         guard let v = parsed else {
             throw EngineError("\"\(raw.prefix(EngineVersion.maxLength))\" is not a release number such as "

