@@ -89,27 +89,25 @@ extension ModelSpec {
         let tokens = try Checked.mul(blocks, blockSize, argument: "gpu")
         let gib = NonTorchModel.gib
         var steps = [
-            ExplainRow(component: "budget", item: "total × gpu_memory_utilization",
+            ExplainRow(component: "budget", item: "total × gpu_memory_utilization" + (o.tp > 1 ? ", rank \(rank)" : ""),
                        factors: [ExplainFactor(name: "total GiB", value: gpu.capacity / gib),
                                  ExplainFactor(name: "utilization", value: util)], bytes: budget),
             ExplainRow(component: "weights", item: "− weights on the chip", factors: [], bytes: -w),
             ExplainRow(component: "activation",
-                       item: "− profile run peak (\(batch.chunkedPrefill ? "chunked prefill" : "whole prompts"): "
-                           + (act.sampler > act.layerPeak ? "the sampler)" : "a layer)"),
+                       item: "− profile run peak (" + (act.sampler > act.layerPeak ? "the sampler)" : "a layer)"),
                        factors: [ExplainFactor(name: "tokens", value: Double(batch.tokens)),
                                  ExplainFactor(name: "sequences", value: Double(batch.sequences)),
                                  ExplainFactor(name: "layer GiB", value: act.layerPeak / gib),
                                  ExplainFactor(name: "sampler GiB", value: act.sampler / gib)], bytes: -act.bytes),
         ]
         for p in parts {
-            steps.append(ExplainRow(component: "non_torch", item: "− \(p.name)" + (rank == 0 && o.tp > 1 ? " (rank 0)" : ""),
-                                    factors: [], bytes: -p.bytes))
+            steps.append(ExplainRow(component: "non_torch", item: "− \(p.name)", factors: [], bytes: -p.bytes))
         }
         if graphs > 0 {
             steps.append(ExplainRow(component: "cuda_graphs", item: "− CUDA graphs (profiled before sizing)",
                                     factors: [], bytes: -graphs))
         }
-        steps.append(ExplainRow(component: "kv_cache", item: "= KV cache, in whole blocks (\(family.rule))",
+        steps.append(ExplainRow(component: "kv_cache", item: "= KV cache in whole blocks (\(family.rawValue))",
                                 factors: [ExplainFactor(name: "blocks", value: Double(blocks)),
                                           ExplainFactor(name: "block_size", value: Double(blockSize)),
                                           ExplainFactor(name: "bytes/token", value: perToken)],
