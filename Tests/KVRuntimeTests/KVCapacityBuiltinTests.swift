@@ -90,6 +90,12 @@ final class KVCapacityBuiltinTests: XCTestCase {
         XCTAssertEqual(Run.number(served + ".step_tokens"), 2048)
         guard case .bool(let fits)? = Run.value(served + ".fits") else { return XCTFail("fits") }
         XCTAssertTrue(fits)
+        // SGLang: the step is chunked_prefill_size, the capacity the whole GPU.
+        let sglang = "memory(llama3_8b, H100, batch: 4, seq: 8 Ki tokens, engine: \"sglang\", version: \"0.4.2\")"
+        XCTAssertEqual(Run.number(sglang + ".step_tokens"), 8192)
+        XCTAssertEqual(Run.number(sglang + ".capacity"), 85_017_493_504)
+        XCTAssertEqual(Run.error(sglang.dropLast() + ", gpu_memory_utilization: 0.5)")?.message,
+                       "`gpu_memory_utilization` is a vLLM flag; engine is \"sglang\"")
         // Engine flags without an engine are refused, not ignored.
         XCTAssertEqual(Run.error("memory(llama3_8b, H100, max_num_seqs: 8)")?.message,
                        "`max_num_seqs` needs engine: \"vllm\" or \"sglang\"")
