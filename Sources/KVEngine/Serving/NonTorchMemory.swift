@@ -40,6 +40,10 @@ public struct NonTorchModel: Sendable, Equatable {
     public var customAllReduce: Double
     /// Extra on rank 0 per peer: the other ranks' contexts and IPC mappings on the first device.
     public var rank0PerPeer: Double
+    /// Ranks on one node: NVLS buffers, IPC mappings and custom all-reduce stay within it; peers beyond it are
+    /// reached over the network at `ncclPerRemotePeer` each (assumed: no log of a multi-node rank's memory).
+    public var gpusPerNode: Int = 8
+    public var ncclPerRemotePeer: Double = 0.05 * 1_073_741_824
 
     static let gib = 1_073_741_824.0
 
@@ -86,15 +90,20 @@ public struct NonTorchModel: Sendable, Equatable {
     /// The parts on rank 0 (`rank0`) or another rank, of which the engine's measurement sees those selected.
     func parts(tp: Int, rank0: Bool, context includeContext: Bool, afterFirstForward: Bool,
                customAllReduce includeCAR: Bool) -> [Part] {
-        let peers = Double(max(tp - 1, 0))
+        let local = max(min(tp, max(gpusPerNode, 1)) - 1, 0)
+        let remote = max(tp - 1 - local, 0)
         var out: [Part] = []
         if includeContext { out.append(Part(name: "CUDA context", bytes: context)) }
         if afterFirstForward { out.append(Part(name: "cuBLAS/cuBLASLt workspaces", bytes: workspace)) }
-        if peers > 0 {
+        if local > 0 {
             let share = afterFirstForward ? 1 : ncclAtInit
-            out.append(Part(name: "NCCL buffers (\(tp - 1) peers)", bytes: ncclPerPeer * peers * share))
-            if includeCAR { out.append(Part(name: "custom all-reduce buffers", bytes: customAllReduce)) }
-            if rank0 { out.append(Part(name: "other ranks' contexts on rank 0", bytes: rank0PerPeer * peers)) }
+            out.append(Part(name: "NCCL buffers (\(local) peers on the node)", bytes: ncclPerPeer * Double(local) * share))
+            if remote > 0 {
+                out.append(Part(name: "NCCL buffers (\(remote) peers on other nodes)",
+                                bytes: ncclPerRemotePeer * Double(remote) * share))
+            }
+            if includeCAR, remote == 0 { out.append(Part(name: "custom all-reduce buffers", bytes: customAllReduce)) }
+            if rank0 { out.append(Part(name: "other ranks' contexts on rank 0", bytes: rank0PerPeer * Double(local))) }
         }
         return out
     }

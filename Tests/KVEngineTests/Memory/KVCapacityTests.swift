@@ -190,6 +190,26 @@ final class KVCapacityTests: XCTestCase {
         XCTAssertThrowsError(try release(.sglang, "0.4.2", useV1: false))
     }
 
+    func testNonTorchPartsPerRank() {
+        let m = NonTorchModel.fitted(.hopper)
+        // tp 8 on one node, rank 0, as v0-peak measures it: 0.5 + 0.18 + 7 × 0.65 GiB + 24 MiB + 7 × 0.29 GiB.
+        let r0 = m.parts(tp: 8, rank0: true, context: true, afterFirstForward: true, customAllReduce: true)
+        XCTAssertEqual(r0.map(\.bytes).reduce(0, +), (0.5 + 0.18 + 7 * 0.65 + 7 * 0.29) * gib + 24 * 1_048_576,
+                       accuracy: 1)
+        // Another rank lacks the other ranks' contexts.
+        let r1 = m.parts(tp: 8, rank0: false, context: true, afterFirstForward: true, customAllReduce: true)
+        XCTAssertEqual(r0.map(\.bytes).reduce(0, +) - r1.map(\.bytes).reduce(0, +), 7 * 0.29 * gib, accuracy: 1)
+        // tp 16 spans two nodes of 8: 7 peers on the node, 8 over the network, no custom all-reduce.
+        let t16 = m.parts(tp: 16, rank0: true, context: false, afterFirstForward: true, customAllReduce: true)
+        XCTAssertEqual(t16.map(\.name), ["cuBLAS/cuBLASLt workspaces", "NCCL buffers (7 peers on the node)",
+                                         "NCCL buffers (8 peers on other nodes)", "other ranks' contexts on rank 0"])
+        XCTAssertEqual(t16[2].bytes, 8 * 0.05 * gib, accuracy: 1)
+        // SGLang measures before the first forward: the context and the NCCL buffers made at init only.
+        let pre = m.parts(tp: 8, rank0: false, context: true, afterFirstForward: false, customAllReduce: false)
+        XCTAssertEqual(pre.map(\.bytes).reduce(0, +), (0.5 + 7 * 0.65 * 0.43) * gib, accuracy: 1)
+        XCTAssertEqual(m.parts(tp: 1, rank0: true, context: false, afterFirstForward: false, customAllReduce: true), [])
+    }
+
     func testGPUGenerations() {
         func g(_ name: String) -> GPUGeneration { .of(Accelerator(name: name, capacity: 1)) }
         XCTAssertEqual(g("A100 40GB"), .ampere)
