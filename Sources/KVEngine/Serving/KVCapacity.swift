@@ -74,7 +74,7 @@ extension ModelSpec {
         let util = flags.gpuMemoryUtilization ?? 0.9
         let blockSize = flags.blockSize ?? 16
         let batch = try VLLMProfileBatch.resolve(flags, family: family, version: release.version, gpu: generation,
-                                                 pp: o.pp)
+                                                 pp: o.pp, accelerator: gpu)
         let act = try vllmProfileActivation(batch: batch, options: o, v1: family.isV1, rank: rank)
         let parts = flags.nonTorch.map { [NonTorchModel.Part(name: "non_torch (given)", bytes: $0)] }
             ?? model.parts(tp: o.tp, rank0: rank == 0, context: family.countsContext, afterFirstForward: true,

@@ -31,9 +31,10 @@ extension ModelSpec {
             guard let f = release.vllm else { throw EngineError("internal: no vLLM family", argument: "version") }
             var fl = flags
             if fl.maxModelLen == nil { fl.maxModelLen = max(seq, 1) }
-            let b = try VLLMProfileBatch.resolve(fl, family: f, version: release.version, gpu: generation, pp: o.pp)
+            let b = try VLLMProfileBatch.resolve(fl, family: f, version: release.version, gpu: generation, pp: o.pp,
+                                                 accelerator: gpu)
             budgetTokens = b.tokens
-            maxSeqs = flags.maxNumSeqs ?? 256
+            maxSeqs = b.sequences
             capacity = gpu.capacity * (flags.gpuMemoryUtilization ?? 0.9)
         case .sglang:
             guard let f = release.sglang else { throw EngineError("internal: no SGLang family", argument: "version") }

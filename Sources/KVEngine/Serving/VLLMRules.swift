@@ -82,12 +82,17 @@ struct VLLMProfileBatch: Equatable {
     ///   whole max_model_len prompt (0.2 … 0.10 V0);
     /// - V0 with chunked prefill: 512 tokens until 0.6.x, 2048 from 0.7; V0 turns chunked prefill on by itself
     ///   when max_model_len > 32768 on CUDA from 0.5.5 (arg_utils.py `use_long_context`), not on ROCm;
-    /// - V1: always chunked, 2048 tokens (the OpenAI server's default; the offline `LLM` class uses more);
-    /// - max_num_seqs 256.
+    /// - V1: always chunked; the OpenAI server's defaults (the offline `LLM` class uses more): 2048 tokens and 256
+    ///   sequences, and from 0.9.0 on GPUs of 70 GiB or more other than the A100 8192 tokens and 1024 sequences
+    ///   (`vllm/engine/arg_utils.py` `get_batch_defaults`, PR #17885);
+    /// - max_num_seqs 256 otherwise.
     static func resolve(_ f: EngineFlags, family: VLLMFamily, version: EngineVersion, gpu: GPUGeneration,
-                        pp: Int) throws -> VLLMProfileBatch {
+                        pp: Int, accelerator: Accelerator? = nil) throws -> VLLMProfileBatch {
         let maxModelLen = f.maxModelLen ?? EngineFlags.defaultMaxModelLen
-        let seqs = f.maxNumSeqs ?? 256
+        let large = family.isV1 && version.atLeast(0, 9) && accelerator.map {
+            $0.capacity >= 70 * 1_073_741_824 && !$0.name.uppercased().contains("A100")
+        } == true
+        let seqs = f.maxNumSeqs ?? (large ? 1024 : 256)
         let chunked: Bool
         if family.isV1 {
             if f.enableChunkedPrefill == false {
@@ -108,7 +113,7 @@ struct VLLMProfileBatch: Equatable {
             }
             tokens = t
         } else if chunked {
-            tokens = family.isV1 || version.atLeast(0, 7) ? 2048 : 512
+            tokens = large ? 8192 : family.isV1 || version.atLeast(0, 7) ? 2048 : 512
         } else {
             tokens = max(maxModelLen, 2048)
         }

@@ -8,14 +8,23 @@ final class KVCapacityTests: XCTestCase {
         try EngineRelease.resolve(engine: engine, version: version, useV1: useV1)
     }
 
+    /// The OpenAI server's pre-0.9 defaults, given explicitly (0.9+ raises them on H100-class GPUs).
+    var serverFlags: EngineFlags {
+        var f = EngineFlags()
+        f.maxNumSeqs = 256
+        f.maxNumBatchedTokens = 2048
+        return f
+    }
+
     func testVLLMProfilerFamilyByHand() throws {
-        // Llama-3-8B, one H100 (85,017,493,504 B), vLLM 0.9.0 (v1-profiler), defaults:
+        // Llama-3-8B, one H100 (85,017,493,504 B), vLLM 0.9.0 (v1-profiler), 256 sequences, 2048 tokens:
         // budget 0.9 × total = 76,515,744,153.6; weights 16,060,522,496;
         // profile: V1 chunks 2048 tokens over 256 sequences; the MLP's 2H + 3I = 51,200 elements a token
         // (209,715,200 B) is below the sampler's 256 × 128,256 × 40 B = 1,313,341,440 B;
         // non-torch increase: the Hopper workspace 0.18 GiB = 193,273,528.32 B (no context: measured after it);
         // available 58,948,606,689.28 B / (16 × 131,072 B) = 28,108.6 → 28,108 blocks = 449,728 tokens.
-        let c = try Fixtures.model("llama-3-8b").kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"))
+        let c = try Fixtures.model("llama-3-8b").kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"),
+                                                            flags: serverFlags)
         XCTAssertEqual(c.family, "v1-profiler")
         XCTAssertEqual(c.weights, 16_060_522_496)
         XCTAssertEqual(c.activation, 1_313_341_440)
@@ -31,9 +40,9 @@ final class KVCapacityTests: XCTestCase {
 
     func testV1PeakCountsTheContextAndCUDAGraphsComeLater() throws {
         let m = try Fixtures.model("llama-3-8b")
-        let v09 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"))
-        let v08 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.8.4"))
-        let v21 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.21.0"))
+        let v09 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"), flags: serverFlags)
+        let v08 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.8.4"), flags: serverFlags)
+        let v21 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.21.0"), flags: serverFlags)
         // 0.8's V1 measures total − free, so the 0.5 GiB CUDA context is subtracted: 256 blocks fewer.
         XCTAssertEqual(v08.family, "v1-peak")
         XCTAssertEqual(v08.nonTorch - v09.nonTorch, 0.5 * gib, accuracy: 1)
@@ -41,11 +50,27 @@ final class KVCapacityTests: XCTestCase {
         // 0.21 subtracts the profiled CUDA graphs (0.5 GiB by default), 256 blocks; enforce_eager has none.
         XCTAssertEqual(v21.cudaGraphs, 0.5 * gib)
         XCTAssertEqual(v09.blocks - v21.blocks, 256)
-        var eager = EngineFlags()
+        var eager = serverFlags
         eager.enforceEager = true
         XCTAssertEqual(try m.kvCapacity(gpu: h100, release: release(.vllm, "0.21.0"), flags: eager).blocks, v09.blocks)
         // The default version is the newest family.
         XCTAssertEqual(try m.kvCapacity(gpu: h100, release: release(.vllm, "latest")).family, "v1-cudagraph")
+    }
+
+    func testV1BatchDefaultsByGPU() throws {
+        let m = try Fixtures.model("llama-3-8b")
+        // From 0.9.0 a GPU of 70 GiB or more other than the A100 gets 8192 tokens and 1024 sequences …
+        let big = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"))
+        XCTAssertEqual(big.profileTokens, 8192)
+        XCTAssertEqual(big.profileSequences, 1024)
+        // … so the sampler's 1024 × 128,256 × 40 B = 5,253,365,760 B is the profile's peak.
+        XCTAssertEqual(big.activation, 5_253_365_760)
+        // 0.8.x, the A100 and smaller GPUs keep 2048 and 256.
+        XCTAssertEqual(try m.kvCapacity(gpu: h100, release: release(.vllm, "0.8.4")).profileTokens, 2048)
+        let a100 = Accelerator(name: "A100 80GB", capacity: 85_198_045_184)
+        XCTAssertEqual(try m.kvCapacity(gpu: a100, release: release(.vllm, "0.10.1")).profileSequences, 256)
+        let l40s = Accelerator(name: "L40S", capacity: 47_803_596_800)
+        XCTAssertEqual(try m.kvCapacity(gpu: l40s, release: release(.vllm, "0.10.1")).profileTokens, 2048)
     }
 
     func testSGLangTableFamilyByHand() throws {
@@ -232,8 +257,8 @@ final class KVCapacityTests: XCTestCase {
         let hf = try m.memory(gpu: h200, batch: 32, seq: 8192, options: o)
         XCTAssertGreaterThan(hf.activation, 150 * gib)
         let s = try m.servingMemory(gpu: h200, batch: 32, seq: 8192, options: o, release: release(.vllm, "0.10.1"))
-        XCTAssertEqual(s.stepTokens, 2048)
-        XCTAssertLessThan(s.plan.activation, 1 * gib)
+        XCTAssertEqual(s.stepTokens, 8192)
+        XCTAssertLessThan(s.plan.activation, 2 * gib)
         XCTAssertEqual(s.plan.capacity, h200.capacity * 0.9)
         XCTAssertEqual(s.plan.total, s.plan.weights + s.plan.kvCache + s.plan.activation + s.nonTorch + s.cudaGraphs,
                        accuracy: 1)
