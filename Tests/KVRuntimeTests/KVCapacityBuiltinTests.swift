@@ -5,7 +5,7 @@ import XCTest
 final class KVCapacityBuiltinTests: XCTestCase {
     func testHandComputedCaseThroughTheLanguage() {
         // KVEngineTests.KVCapacityTests.testVLLMProfilerFamilyByHand: 28,108 blocks of 16 tokens.
-        let k = "kv_capacity(llama3_8b, H100, version: \"0.9.0\", max_num_seqs: 256, max_num_batched_tokens: 2048)"
+        let k = "kv_capacity(llama3_8b, H100, version: \"0.9.2\", max_num_seqs: 256, max_num_batched_tokens: 2048)"
         XCTAssertEqual(Run.number(k + ".tokens"), 449_728)
         XCTAssertEqual(Run.number(k + ".blocks"), 28_108)
         guard case .string(let family)? = Run.value(k + ".family") else {
@@ -67,7 +67,7 @@ final class KVCapacityBuiltinTests: XCTestCase {
     }
 
     func testExplainShowsEachSubtraction() {
-        guard case .table(let t)? = Run.value("explain(kv_capacity(llama3_8b, H100, version: \"0.9.0\"))") else {
+        guard case .table(let t)? = Run.value("explain(kv_capacity(llama3_8b, H100, version: \"0.9.2\"))") else {
             return XCTFail("explain of a kv_capacity result is not a table")
         }
         XCTAssertEqual(t.columns, ["component", "item", "factors", "bytes"])

@@ -10,8 +10,8 @@
 /// | `v0-init` | 0.4.0 … 0.6.3 | init free − free after profile: the same without what was on the device at init (context, other processes) | `vllm/worker/worker.py` `determine_num_available_blocks` @v0.6.3 |
 /// | `v0-peak` | 0.6.4 | torch's allocated peak (weights included) + non-torch = (total − free) − torch allocated, so the context and other processes count | `vllm/worker/worker.py` @v0.6.4 |
 /// | `v0-profiler` | 0.6.5 … 0.10.x (V0) | weights + activation peak + non-torch *increase* since the worker's baseline (`memory_profiling`) | `vllm/worker/worker.py`, `vllm/utils.py` `memory_profiling` @v0.6.5 |
-/// | `v1-peak` | 0.8.x (V1) | as `v0-peak`: allocated peak + (total − free − torch allocated) | `vllm/v1/worker/gpu_worker.py` `determine_available_memory` @v0.8.4 |
-/// | `v1-profiler` | 0.9.0 … 0.20.x | as `v0-profiler`, in V1 (the shared `memory_profiling`) | `vllm/v1/worker/gpu_worker.py` @v0.9.0 |
+/// | `v1-peak` | 0.8.0 … 0.9.1 (V1) | as `v0-peak`: allocated peak + (total − free − torch allocated) | `vllm/v1/worker/gpu_worker.py` `determine_available_memory` @v0.8.4 |
+/// | `v1-profiler` | 0.9.2 … 0.20.x | as `v0-profiler`, in V1 (the shared `memory_profiling`, PR #19312, June 2025) | `vllm/v1/worker/gpu_worker.py` @v0.9.2 |
 /// | `v1-cudagraph` | 0.21.0 … | as `v1-profiler`, minus the CUDA-graph memory profiled before the KV cache is sized (default since v0.21.0, `VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS`) | `vllm/v1/worker/gpu_worker.py` log line "CUDA graph memory profiling is enabled (default since v0.21.0)" |
 public enum VLLMFamily: String, Sendable, CaseIterable {
     case v0Total = "v0-total"
@@ -28,8 +28,8 @@ public enum VLLMFamily: String, Sendable, CaseIterable {
         case .v0Init: return "0.4.0 … 0.6.3"
         case .v0Peak: return "0.6.4"
         case .v0Profiler: return "0.6.5 … 0.10.x with use_v1: false"
-        case .v1Peak: return "0.8.x"
-        case .v1Profiler: return "0.9.0 … 0.20.x"
+        case .v1Peak: return "0.8.0 … 0.9.1"
+        case .v1Profiler: return "0.9.2 … 0.20.x"
         case .v1CudaGraph: return "0.21.0 and later"
         }
     }
@@ -43,7 +43,7 @@ public enum VLLMFamily: String, Sendable, CaseIterable {
         if !v.atLeast(0, 8) { return .v0Profiler }
         // V0 was removed in 0.11; before that VLLM_USE_V1=0 selects it.
         if useV1 == false, !v.atLeast(0, 11) { return .v0Profiler }
-        if !v.atLeast(0, 9) { return .v1Peak }
+        if !v.atLeast(0, 9, 2) { return .v1Peak }
         if !v.atLeast(0, 21) { return .v1Profiler }
         return .v1CudaGraph
     }

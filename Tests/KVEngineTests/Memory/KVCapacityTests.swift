@@ -17,13 +17,13 @@ final class KVCapacityTests: XCTestCase {
     }
 
     func testVLLMProfilerFamilyByHand() throws {
-        // Llama-3-8B, one H100 (85,017,493,504 B), vLLM 0.9.0 (v1-profiler), 256 sequences, 2048 tokens:
+        // Llama-3-8B, one H100 (85,017,493,504 B), vLLM 0.9.2 (v1-profiler), 256 sequences, 2048 tokens:
         // budget 0.9 × total = 76,515,744,153.6; weights 16,060,522,496;
         // profile: V1 chunks 2048 tokens over 256 sequences; the MLP's 2H + 3I = 51,200 elements a token
         // (209,715,200 B) is below the sampler's 256 × 128,256 × 40 B = 1,313,341,440 B;
         // non-torch increase: the Hopper workspace 0.18 GiB = 193,273,528.32 B (no context: measured after it);
         // available 58,948,606,689.28 B / (16 × 131,072 B) = 28,108.6 → 28,108 blocks = 449,728 tokens.
-        let c = try Fixtures.model("llama-3-8b").kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"),
+        let c = try Fixtures.model("llama-3-8b").kvCapacity(gpu: h100, release: release(.vllm, "0.9.2"),
                                                             flags: serverFlags)
         XCTAssertEqual(c.family, "v1-profiler")
         XCTAssertEqual(c.weights, 16_060_522_496)
@@ -40,7 +40,7 @@ final class KVCapacityTests: XCTestCase {
 
     func testV1PeakCountsTheContextAndCUDAGraphsComeLater() throws {
         let m = try Fixtures.model("llama-3-8b")
-        let v09 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"), flags: serverFlags)
+        let v09 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.2"), flags: serverFlags)
         let v08 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.8.4"), flags: serverFlags)
         let v21 = try m.kvCapacity(gpu: h100, release: release(.vllm, "0.21.0"), flags: serverFlags)
         // 0.8's V1 measures total − free, so the 0.5 GiB CUDA context is subtracted: 256 blocks fewer.
@@ -142,7 +142,7 @@ final class KVCapacityTests: XCTestCase {
         let m = try Fixtures.model("llama-3-8b")
         var f = EngineFlags()
         f.enableChunkedPrefill = false
-        XCTAssertThrowsError(try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"), flags: f)) {
+        XCTAssertThrowsError(try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.2"), flags: f)) {
             XCTAssertEqual(($0 as? EngineError)?.argument, "enable_chunked_prefill")
         }
         f = EngineFlags()
@@ -154,7 +154,7 @@ final class KVCapacityTests: XCTestCase {
         for bad in [Double.nan, -0.1, 1.5, .infinity] {
             f = EngineFlags()
             f.gpuMemoryUtilization = bad
-            XCTAssertThrowsError(try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.0"), flags: f)) {
+            XCTAssertThrowsError(try m.kvCapacity(gpu: h100, release: release(.vllm, "0.9.2"), flags: f)) {
                 XCTAssertEqual(($0 as? EngineError)?.argument, "gpu_memory_utilization")
             }
         }
@@ -163,7 +163,7 @@ final class KVCapacityTests: XCTestCase {
         XCTAssertThrowsError(try m.kvCapacity(gpu: h100, release: release(.sglang, "0.4.2"), flags: f))
         f.nonTorch = 100 * gib  // more than the GPU: no room, 0 tokens, not a trap
         XCTAssertEqual(try m.kvCapacity(gpu: h100, release: release(.sglang, "0.4.2"), flags: f).tokens, 0)
-        XCTAssertEqual(try m.kvCapacity(gpu: Accelerator(name: "small", capacity: 8e9), release: release(.vllm, "0.9.0")).tokens, 0)
+        XCTAssertEqual(try m.kvCapacity(gpu: Accelerator(name: "small", capacity: 8e9), release: release(.vllm, "0.9.2")).tokens, 0)
     }
 
     func testVersionsMapToFamilies() throws {
@@ -171,7 +171,7 @@ final class KVCapacityTests: XCTestCase {
             ("0.2.4", "v0-total"), ("0.3.3", "v0-total"), ("0.4.0", "v0-init"), ("0.5.4", "v0-init"),
             ("0.6.3.post1", "v0-init"), ("0.6.4", "v0-peak"), ("0.6.4.post1", "v0-peak"), ("0.6.5", "v0-profiler"),
             ("0.7.2", "v0-profiler"), ("0.8.0rc3", "v1-peak"), ("0.8.0rc3.dev5+g5eeabc2a", "v1-peak"),
-            ("0.8.4", "v1-peak"), ("v0.9.0", "v1-profiler"), ("0.10.1", "v1-profiler"), ("0.20.2", "v1-profiler"),
+            ("0.8.4", "v1-peak"), ("v0.9.0", "v1-peak"), ("0.9.1", "v1-peak"), ("0.9.2", "v1-profiler"), ("0.10.1", "v1-profiler"), ("0.20.2", "v1-profiler"),
             ("0.21.0", "v1-cudagraph"), ("0.27.1", "v1-cudagraph"), ("1.0.0", "v1-cudagraph"), ("0.10.x", "v1-profiler"),
         ]
         for (v, family) in vllm {
