@@ -60,7 +60,7 @@ final class KVCapacityBuiltinTests: XCTestCase {
         XCTAssertEqual(e?.message, "`engine` must be \"vllm\" or \"sglang\", not \"tgi\"")
         let v = Run.error("kv_capacity(llama3_8b, H100, version: \"0.1.0\")")
         XCTAssertEqual(Run.culprit(v), "\"0.1.0\"")
-        XCTAssertTrue(v?.message.hasPrefix("vLLM 0.1.0 is not covered; known vllm rule families: 0.2.0 … 0.3.x (v0-total)") ?? false)
+        XCTAssertTrue(v?.message.hasPrefix("vLLM 0.1.0 is not covered; known vllm rule families: 0.2.0 … 0.2.4 (v0-allocated)") ?? false)
         let s = Run.error("kv_capacity(llama3_8b, H100, engine: \"sglang\", version: \"latest-ish\")")
         XCTAssertTrue(s?.message.contains("0.1.17 … 0.4.5 (tp-table)") ?? false, s?.message ?? "")
         XCTAssertTrue(Run.error("kv_capacity(llama3_8b, H100, version: \"\")")?.message.contains("not a release number") ?? false)

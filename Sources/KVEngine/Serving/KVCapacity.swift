@@ -76,9 +76,19 @@ extension ModelSpec {
         let batch = try VLLMProfileBatch.resolve(flags, family: family, version: release.version, gpu: generation,
                                                  pp: o.pp, accelerator: gpu)
         let act = try vllmProfileActivation(batch: batch, options: o, v1: family.isV1, rank: rank)
-        let parts = flags.nonTorch.map { [NonTorchModel.Part(name: "non_torch (given)", bytes: $0)] }
-            ?? model.parts(tp: o.tp, rank0: rank == 0, context: family.countsContext, afterFirstForward: true,
-                           customAllReduce: generation != .older)
+        var parts = flags.nonTorch.map { [NonTorchModel.Part(name: "non_torch (given)", bytes: $0)] }
+            ?? (family.countsNonTorch
+                ? model.parts(tp: o.tp, rank0: rank == 0, context: family.countsContext, afterFirstForward: true,
+                              customAllReduce: generation != .older)
+                : [])
+        // vLLM 0.2.5 measured total − free while PyTorch kept every all-reduce input of the profile run alive for
+        // NCCL's stream (two a layer, tokens × hidden each); PR #2151 fixed it in 0.2.6.
+        if family == .v0Total, release.version.parts == [0, 2, 5], o.tp > 1 {
+            let stageLayers = o.parallelism.stages(layers: layers).map(\.count).max() ?? layers
+            parts.append(NonTorchModel.Part(name: "all-reduce inputs kept by NCCL's stream (\(stageLayers) layers × 2)",
+                                            bytes: 2 * Double(stageLayers) * Double(batch.tokens) * Double(hidden)
+                                                * o.computeDType.bytes))
+        }
         let nonTorch = parts.map(\.bytes).reduce(0, +)
         let graphs = family.subtractsCudaGraphs && flags.enforceEager != true
             ? flags.cudaGraphBytes ?? EngineFlags.defaultCudaGraphBytes : 0

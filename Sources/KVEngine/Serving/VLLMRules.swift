@@ -6,14 +6,16 @@
 ///
 /// | family | releases | subtracts | read in |
 /// |---|---|---|---|
-/// | `v0-total` | 0.2.0 … 0.3.x | total − free after the profile run: weights, the allocator's reserved peak, everything outside PyTorch (CUDA context, cuBLAS, NCCL) | `vllm/worker/worker.py` `profile_num_available_blocks` @v0.2.7 |
-/// | `v0-init` | 0.4.0 … 0.6.3 | init free − free after profile: the same without what was on the device at init (context, other processes) | `vllm/worker/worker.py` `determine_num_available_blocks` @v0.6.3 |
+/// | `v0-allocated` | 0.2.0 … 0.2.4 | torch's allocated peak only (weights and activation): nothing outside PyTorch | `vllm/worker/worker.py` `profile_num_available_blocks` before PR #2031 (Dec 2023) |
+/// | `v0-total` | 0.2.5 … 0.3.0 | total − free after the profile run: weights, the allocator's reserved peak, everything outside PyTorch (CUDA context, cuBLAS, NCCL); in 0.2.5 also every all-reduce input of the profile run, kept by NCCL's stream until PR #2151 | `vllm/worker/worker.py` `profile_num_available_blocks` @v0.2.7; PRs #2031, #2151 |
+/// | `v0-init` | 0.3.1 … 0.6.3 | init free − free after profile: the same without what was on the device at init (context, other processes) | `vllm/worker/worker.py` `determine_num_available_blocks` @v0.6.3; PR #2863 (Feb 2024) |
 /// | `v0-peak` | 0.6.4 | torch's allocated peak (weights included) + non-torch = (total − free) − torch allocated, so the context and other processes count | `vllm/worker/worker.py` @v0.6.4 |
 /// | `v0-profiler` | 0.6.5 … 0.10.x (V0) | weights + activation peak + non-torch *increase* since the worker's baseline (`memory_profiling`) | `vllm/worker/worker.py`, `vllm/utils.py` `memory_profiling` @v0.6.5 |
 /// | `v1-peak` | 0.8.0 … 0.9.1 (V1) | as `v0-peak`: allocated peak + (total − free − torch allocated) | `vllm/v1/worker/gpu_worker.py` `determine_available_memory` @v0.8.4 |
 /// | `v1-profiler` | 0.9.2 … 0.20.x | as `v0-profiler`, in V1 (the shared `memory_profiling`, PR #19312, June 2025) | `vllm/v1/worker/gpu_worker.py` @v0.9.2 |
 /// | `v1-cudagraph` | 0.21.0 … | as `v1-profiler`, minus the CUDA-graph memory profiled before the KV cache is sized (default since v0.21.0, `VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS`) | `vllm/v1/worker/gpu_worker.py` log line "CUDA graph memory profiling is enabled (default since v0.21.0)" |
 public enum VLLMFamily: String, Sendable, CaseIterable {
+    case v0Allocated = "v0-allocated"
     case v0Total = "v0-total"
     case v0Init = "v0-init"
     case v0Peak = "v0-peak"
@@ -24,8 +26,9 @@ public enum VLLMFamily: String, Sendable, CaseIterable {
 
     public var versions: String {
         switch self {
-        case .v0Total: return "0.2.0 … 0.3.x"
-        case .v0Init: return "0.4.0 … 0.6.3"
+        case .v0Allocated: return "0.2.0 … 0.2.4"
+        case .v0Total: return "0.2.5 … 0.3.0"
+        case .v0Init: return "0.3.1 … 0.6.3"
         case .v0Peak: return "0.6.4"
         case .v0Profiler: return "0.6.5 … 0.10.x with use_v1: false"
         case .v1Peak: return "0.8.0 … 0.9.1"
@@ -37,7 +40,8 @@ public enum VLLMFamily: String, Sendable, CaseIterable {
     /// The family of a release; `useV1` nil follows the release's default engine (V1 from 0.8.0).
     static func family(for v: EngineVersion, useV1: Bool?) -> VLLMFamily? {
         guard v.atLeast(0, 2) else { return nil }
-        if !v.atLeast(0, 4) { return .v0Total }
+        if !v.atLeast(0, 2, 5) { return .v0Allocated }
+        if !v.atLeast(0, 3, 1) { return .v0Total }
         if !v.atLeast(0, 6, 4) { return .v0Init }
         if !v.atLeast(0, 6, 5) { return .v0Peak }
         if !v.atLeast(0, 8) { return .v0Profiler }
@@ -52,6 +56,8 @@ public enum VLLMFamily: String, Sendable, CaseIterable {
 
     /// Which parts of non-torch memory the family's measurement sees.
     var countsContext: Bool { self == .v0Total || self == .v0Peak || self == .v1Peak }
+    /// Whether anything outside PyTorch is subtracted at all.
+    var countsNonTorch: Bool { self != .v0Allocated }
     /// Whether the activation is the allocator's reserved peak (caching allocator not emptied before measuring)
     /// rather than the allocated peak; the difference is fragmentation, not modelled.
     var subtractsCudaGraphs: Bool { self == .v1CudaGraph }
@@ -59,6 +65,7 @@ public enum VLLMFamily: String, Sendable, CaseIterable {
     /// What the family subtracts, for explain and :help.
     public var rule: String {
         switch self {
+        case .v0Allocated: return "total × util − torch's allocated peak"
         case .v0Total: return "total × util − (total − free after profile)"
         case .v0Init: return "total × util − (free at init − free after profile)"
         case .v0Peak: return "total × util − torch peak (weights included) − (used − torch allocated)"
