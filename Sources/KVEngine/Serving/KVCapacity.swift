@@ -62,7 +62,8 @@ extension ModelSpec {
                 k = try sglangCapacity(gpu: gpu, family: f, release: release, options: o, flags: flags, weights: w,
                                        perToken: perToken, model: model, rank: rank)
             }
-            if best == nil || k.tokens < best!.tokens { best = k }
+            if let b = best, b.tokens <= k.tokens { continue }
+            best = k
         }
         guard let result = best else { throw EngineError("internal: no rank", argument: "tp") }
         return result
