@@ -204,7 +204,7 @@ final class KVCapacityCalibrationTests: XCTestCase {
         let known = rows.filter(\.known).map(\.error).sorted()
         let median = known.count % 2 == 1 ? known[known.count / 2]
             : (known[known.count / 2 - 1] + known[known.count / 2]) / 2
-        table += String(format: "\nmedian error over %d logs with known flags: %+.2f %%", known.count, median * 100)
+        table += String(format: "\nmedian error over %d predictions whose flags are known: %+.2f %%", known.count, median * 100)
         print(table)
         // The bar: median within ±3 %.
         XCTAssertLessThanOrEqual(abs(median), 0.03)
