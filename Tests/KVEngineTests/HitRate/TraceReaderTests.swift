@@ -29,13 +29,13 @@ final class TraceReaderTests: XCTestCase {
         // `x` at byte 15.
         XCTAssertEqual(message("{\"timestamp\": x, \"input_length\": 1, \"hash_ids\": []}"),
                        "t.jsonl:1:15: expected a number for timestamp")
-        // [1,] : the `]` at byte 53 is not an integer.
+        // [1,] : the `]` at byte 52 is not an integer.
         XCTAssertEqual(message("{\"timestamp\": 1, \"input_length\": 4, \"hash_ids\": [1,]}"),
-                       "t.jsonl:1:53: expected an integer for a hash id")
-        // Text after the object: the `x` at byte 55 of line 3 (line 2 blank).
+                       "t.jsonl:1:52: expected an integer for a hash id")
+        // Text after the object: the `x` at byte 54 of line 3 (line 2 blank).
         XCTAssertEqual(message(good + "\n" + "{\"timestamp\": 1, \"input_length\": 4, \"hash_ids\": [1]} x"),
-                       "t.jsonl:3:55: unexpected text after the object")
-        // An object may not continue on the next line: line 1 ends inside it (byte 15, the end of the line).
+                       "t.jsonl:3:54: unexpected text after the object")
+        // An object may not continue on the next line: line 1 ends inside it (byte 17, just past its end).
         XCTAssertEqual(message("{\"timestamp\": 1,\n\"input_length\": 4, \"hash_ids\": [1]}"),
                        "t.jsonl:1:17: expected a quoted key")
         XCTAssertEqual(message("{}"), "t.jsonl:1:2: empty object: timestamp, input_length and hash_ids are required")
@@ -81,7 +81,7 @@ final class TraceReaderTests: XCTestCase {
         XCTAssertEqual(message("{\"timestamp\": 0, \"input_length\": 4294967296, \"hash_ids\": []}"),
                        "t.jsonl:1:34: input_length must be below 2^32 tokens, got 4294967296")
         XCTAssertEqual(message("{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 99999999999999999999, "
-                               + "\"hash_ids\": []}"), "t.jsonl:1:55: output_length is out of range (a 64-bit integer)")
+                               + "\"hash_ids\": []}"), "t.jsonl:1:54: output_length is out of range (a 64-bit integer)")
     }
 
     /// Timestamps of any length: nanosecond epochs have 19 digits (past the integer fast path), fractions and
