@@ -40,4 +40,13 @@ final class HFConfigBridgeTests: XCTestCase {
         let f = Eval.error(#"weights(\#(m) with {quantization: {method: "awq", bits: 4.5, scales: "tensor"}})"#)
         XCTAssertTrue(f?.message.contains("quantization.bits") ?? false, f?.message ?? "")
     }
+
+    /// explain reads its model argument itself (it also takes a kv_capacity result); its weight rows must still
+    /// count the checkpoint's quantization, as weights() does: AWQ Llama-2-7B, 3,889,307,648 B either way.
+    func testExplainCountsTheCheckpointLikeWeights() {
+        let m = model("llama-2-7b-awq")
+        let rows = Eval.quantity(#"let e = explain(\#(m), H100); let w = filter(map(0..(len(e.component) - 1), fn(i) = e[i]), fn(r) = r.component == "weights"); sum(map(w, fn(r) = r.bytes))"#).0
+        XCTAssertEqual(rows, 3_889_307_648, accuracy: 1)
+        XCTAssertEqual(Eval.quantity("weights(\(m))").0, 3_889_307_648, accuracy: 1)
+    }
 }

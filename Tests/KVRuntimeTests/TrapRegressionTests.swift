@@ -18,14 +18,14 @@ final class TrapRegressionTests: XCTestCase {
 
     func testKVCapacityBlockSize() {
         let d = Run.error("kv_capacity(llama3_8b, H100, block_size: 1e30)")
-        XCTAssertEqual(d?.message, "`block_size` must be a whole number from 0 to 1048576, not 1e30")
+        XCTAssertEqual(d?.message, "`block_size` must be a whole number from 1 to 1048576, not 1e30")
         XCTAssertEqual(Run.culprit(d), "1e30")
         XCTAssertEqual(Run.error("kv_capacity(llama3_8b, H100, block_size: -16)")?.message,
-                       "`block_size` must be a whole number from 0 to 1048576, not -16")
+                       "`block_size` must be a whole number from 1 to 1048576, not -16")
         XCTAssertEqual(Run.error("kv_capacity(llama3_8b, H100, engine: \"sglang\", mem_fraction_static: -0.5)")?.message,
-                       "`mem_fraction_static` must be a number from 0 to 1, not -0.5")
+                       "`mem_fraction_static` must be a number from 0.01 to 1, not -0.5")
         XCTAssertEqual(Run.error("kv_capacity(llama3_8b, H100, engine: \"vlm\")")?.hint, "did you mean `vllm`?")
-        // 0 stays the documented "engine default": vLLM's 16-token blocks.
+        // "auto" (the default) is the engine's default: vLLM's 16-token blocks.
         XCTAssertEqual(Run.number("kv_capacity(llama3_8b, H100).block_size"), 16)
         XCTAssertEqual(Run.number("kv_capacity(llama3_8b, H100, block_size: 32).block_size"), 32)
     }

@@ -20,11 +20,17 @@ extension Arguments {
 
     /// The options the memory builtins share, from whichever of dtype, kv_dtype, tp, pp, ep, logits and ratio the
     /// builtin declares.
-    func memoryOptions() throws(Diagnostic) -> MemoryOptions {
+    /// `model` is the builtin's model when it reads its `model` argument itself (explain takes a model or a
+    /// kv_capacity result); otherwise the checked `model` argument is used.
+    func memoryOptions(model given: ModelSpec? = nil) throws(Diagnostic) -> MemoryOptions {
         var o = MemoryOptions()
         if has("dtype") {
             // "auto": the checkpoint's quantization when the model has one, else the default bf16.
-            if let d = try dtype("dtype") { o.dtype = d } else if has("model") {
+            if let d = try dtype("dtype") {
+                o.dtype = d
+            } else if let m = given {
+                o.weightQuantization = m.checkpoint
+            } else if case .model? = spec.parameters.first(where: { $0.name == "model" })?.kind {
                 o.weightQuantization = try model().checkpoint
             }
         }

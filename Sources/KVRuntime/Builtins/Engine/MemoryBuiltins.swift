@@ -51,11 +51,30 @@ enum MemoryBuiltins {
                 try m.activation(batch: batch, seq: seq, dtype: o.dtype, logits: o.logits, tp: o.tp, ep: o.ep)
             }.bytes)
         },
-        BuiltinSpec("memory", [P.model, P.gpu, P.batch, P.seq] + P.planOptions) { a throws(Diagnostic) in
+        BuiltinSpec("memory", [P.model, P.gpu, P.batch, P.seq] + P.planOptions + memoryEngineOptions) { a throws(Diagnostic) in
             let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions()
             let batch = try a.int("batch"), seq = try a.int("seq")
-            let plan = try a.engine { try m.memory(gpu: gpu, batch: batch, seq: seq, options: o) }
-            return .record(planRecord(plan, a.interpreter))
+            if try a.string("engine") == "none" {
+                for name in memoryEngineOptions.map(\.name) where name != "engine" && name != "version" {
+                    let v = try a.value(name)
+                    if case .string("auto") = v { continue }
+                    if name == "enforce_eager", case .bool(false) = v { continue }
+                    throw a.error("`\(name)` needs engine: \"vllm\" or \"sglang\"", at: name)
+                }
+                let plan = try a.engine { try m.memory(gpu: gpu, batch: batch, seq: seq, options: o) }
+                return .record(planRecord(plan, a.interpreter))
+            }
+            let (release, flags) = try engineSetup(&a)
+            let s = try a.engine {
+                try m.servingMemory(gpu: gpu, batch: batch, seq: seq, options: o, release: release, flags: flags)
+            }
+            var r = planRecord(s.plan, a.interpreter)
+            r["non_torch"] = a.interpreter.bytes(s.nonTorch)
+            r["cuda_graphs"] = a.interpreter.bytes(s.cudaGraphs)
+            r["step_tokens"] = a.interpreter.tokens(Double(s.stepTokens))
+            r["engine"] = .string(release.engine.rawValue)
+            r["version"] = .string(release.version.text)
+            return .record(r)
         },
         BuiltinSpec("max_batch", [P.model, P.gpu, P.seq] + P.planOptions) { a throws(Diagnostic) in
             let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions(), seq = try a.int("seq")
@@ -76,8 +95,22 @@ enum MemoryBuiltins {
             r["plan"] = .record(planRecord(n.plan, a.interpreter))
             return .record(r)
         },
-        BuiltinSpec("explain", [P.model, P.gpu, P.batch, P.seq] + P.planOptions) { a throws(Diagnostic) in
-            let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions()
+        BuiltinSpec("explain", [explainSubject, explainGPU, P.batch, P.seq] + P.planOptions) { a throws(Diagnostic) in
+            // A kv_capacity result carries its derivation: each subtraction with its factors.
+            if case .record(let k) = try a.value("model"), case .table(let t)? = k["derivation"],
+               k["family"] != nil {
+                return .table(t)
+            }
+            guard case .record(let record) = try a.value("model") else {
+                throw a.error("`model` must be a model record or a kv_capacity result, not \(try a.value("model").typeName)",
+                              at: "model", kind: .type)
+            }
+            let m = try ModelRecord.spec(record, at: a.span("model"), argument: "model")
+            guard case .record(let g) = try a.value("gpu") else {
+                throw a.error("explain of a model needs `gpu`, an accelerator record such as H100", at: "gpu", kind: .type)
+            }
+            let gpu = try AcceleratorRecord.accelerator(g, at: a.span("gpu"), argument: "gpu", units: a.interpreter.units)
+            let o = try a.memoryOptions(model: m)
             let batch = try a.int("batch"), seq = try a.int("seq")
             let e = try a.engine { try m.explain(gpu: gpu, batch: batch, seq: seq, options: o) }
             return .table(Table(records: e.rows.map { row in
@@ -95,43 +128,10 @@ enum MemoryBuiltins {
         kvCapacity,
     ]
 
-    /// kv_capacity's flags: block_size 0 and mem_fraction_static 0 are the documented "engine default".
-    static let kvCapacity = BuiltinSpec("kv_capacity", [
-        P.model, P.gpu, ParameterSpec("engine", .oneOf(ServingEngine.allCases.map(\.rawValue))), P.dtype, P.kvDtypeAuto,
-        P.tp, P.pp, P.ep, ParameterSpec("gpu_memory_utilization", .number(0...1)),
-        ParameterSpec("max_num_batched_tokens", .count(1...P.largeCount)),
-        ParameterSpec("max_num_seqs", .count(1...P.largeCount)), ParameterSpec("block_size", .count(0...1_048_576)),
-        ParameterSpec("mem_fraction_static", .number(0...1)),
-        ParameterSpec("non_torch", .dimension(KnownNames.Dimension.information)),
-    ]) { a throws(Diagnostic) in
-        let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions()
-        guard let engine = ServingEngine(rawValue: try a.string("engine")) else { throw a.error("internal: engine") }
-        var s = EngineSettings()
-        s.gpuMemoryUtilization = try a.double("gpu_memory_utilization")
-        s.maxNumBatchedTokens = try a.int("max_num_batched_tokens")
-        s.maxNumSeqs = try a.int("max_num_seqs")
-        let block = try a.int("block_size")
-        s.blockSize = block > 0 ? block : nil
-        let fraction = try a.double("mem_fraction_static")
-        s.memFractionStatic = fraction > 0 ? fraction : nil
-        s.nonTorchBytes = try a.double("non_torch")
-        let settings = s
-        let k = try a.engine { try m.kvCapacity(gpu: gpu, engine: engine, options: o, settings: settings) }
-        let i = a.interpreter
-        var r = Record()
-        r["engine"] = .string(k.engine.rawValue)
-        r["tokens"] = i.tokens(Double(k.tokens))
-        r["blocks"] = .number(Double(k.blocks))
-        r["block_size"] = i.tokens(Double(k.blockSize))
-        r["bytes"] = i.bytes(k.bytes)
-        r["per_token"] = i.perToken(k.bytesPerToken)
-        r["budget"] = i.bytes(k.budget)
-        r["weights"] = i.bytes(k.weights)
-        r["activation"] = i.bytes(k.activation)
-        r["non_torch"] = i.bytes(k.nonTorch)
-        r["fraction"] = i.percent(k.fraction)
-        return .record(r)
-    }
+    /// explain's first argument: a model (memory()'s derivation) or a kv_capacity result (its subtractions).
+    static let explainSubject = ParameterSpec("model", .custom("a model record, or a kv_capacity result"))
+    /// Not needed for a kv_capacity result ("none" by default).
+    static let explainGPU = ParameterSpec("gpu", .custom("an accelerator record"))
 
     static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record {
         var r = Record()

@@ -13,6 +13,8 @@ struct Arguments {
         case dtype(DType?)
         case model(ModelSpec)
         case accelerator(Accelerator)
+        /// "auto" given for an `.orAuto` parameter.
+        case auto
     }
 
     var context: CallContext
@@ -91,6 +93,12 @@ struct Arguments {
         return a
     }
 
+    /// An `.orAuto` parameter: nil for "auto", else the converted value read as `read` reads it.
+    func optional<T>(_ name: String, _ read: (String) throws(Diagnostic) -> T) throws(Diagnostic) -> T? {
+        if case .auto = converted[try index(name)] { return nil }
+        return try read(name)
+    }
+
     func list(_ name: String) throws(Diagnostic) -> [Value] { try context.list(try index(name)) }
     func record(_ name: String) throws(Diagnostic) -> Record { try context.record(try index(name)) }
     func function(_ name: String) throws(Diagnostic) -> Function { try context.function(try index(name)) }
@@ -101,6 +109,13 @@ struct Arguments {
     private func convert(_ i: Int, _ kind: ParameterKind) throws(Diagnostic) -> Converted {
         let c = context, name = c.parameterNames[i], v = c.arguments[i]
         switch kind {
+        case .orAuto(let inner):
+            if case .string("auto") = v { return .auto }
+            if case .string(let s) = v, !Self.takesStrings(inner) {
+                throw c.error("`\(name)` must be \"auto\" or a value, not \"\(s)\"", at: i,
+                              hint: Suggestions.hint(for: s, in: ["auto"]))
+            }
+            return try convert(i, inner)
         case .any, .custom, .list, .record, .function, .table:
             switch kind {
             case .list: _ = try c.list(i)
@@ -173,6 +188,14 @@ struct Arguments {
         case .accelerator:
             return .accelerator(try AcceleratorRecord.accelerator(c.record(i), at: c.spans[i], argument: name,
                                                                   units: c.interpreter.units))
+        }
+    }
+
+    /// Whether a kind accepts strings itself (so a string other than "auto" goes to it).
+    static func takesStrings(_ kind: ParameterKind) -> Bool {
+        switch kind {
+        case .oneOf, .string, .path, .dtype, .any, .custom: return true
+        default: return false
         }
     }
 

@@ -30,6 +30,8 @@ enum ParameterKind: Sendable {
     case accelerator
     /// Anything else the body reads itself; the text says what, for the docs and errors.
     case custom(String)
+    /// The string "auto" (the engine's default for its release: the body reads nil) or a value of the kind.
+    indirect case orAuto(ParameterKind)
 }
 
 struct ParameterSpec: Sendable {
