@@ -165,11 +165,17 @@ final class EngineLogMutationTests: XCTestCase {
                 cases.append(b)
             }
             for c in cases {
+                // What must hold whatever the log (the fuzz target Fuzz/Sources/enginelog checks the same).
+                let strict = try? EngineLog.parse(c, path: e.id, strict: true)
                 do {
-                    _ = try EngineLog.parse(c, path: e.id, strict: false)
+                    let log = try EngineLog.parse(c, path: e.id, strict: false)
                     parsed += 1
+                    XCTAssertTrue(log.fields.keys.contains { !$0.isFlag }, "a record with no figure")
+                    XCTAssertEqual(strict != nil, log.unparsed.isEmpty, "strict agrees with the unparsed list")
+                    if let strict { XCTAssertEqual(strict.fields, log.fields) }
                 } catch {
                     failed += 1
+                    XCTAssertNil(strict, "strict reading succeeded where the lenient one failed")
                 }
             }
         }
