@@ -73,6 +73,20 @@ final class WhereClauseTests: XCTestCase {
         XCTAssertEqual(Eval.text(multiline), "true")
     }
 
+    func testClauseBoundaries() throws {
+        // Where each clause ends: after `->`, a lambda, an `if`, a record; the declaration spans all clauses.
+        let source = "fn f(x) = [a, g(1), c, d.k]\n  where a = 1 GiB -> MiB and g = fn(y) = y * 2\n"
+            + "  and c = if x > 0 then 1 else 2 and d = {k: x}"
+        let program = try Parser.parse(SourceFile(name: "<test>", text: source))
+        guard case .function(let decl)? = program.statements.first else { return XCTFail("not a function") }
+        XCTAssertEqual(program.statements.count, 1)
+        XCTAssertEqual(decl.clauses.map(\.name), ["a", "g", "c", "d"])
+        XCTAssertEqual(decl.clauses.map(\.value.span.text),
+                       ["1 GiB -> MiB", "fn(y) = y * 2", "if x > 0 then 1 else 2", "{k: x}"])
+        XCTAssertEqual(decl.span.text, source)
+        XCTAssertEqual(Eval.text(source + "\nf(3)"), "[1024 MiB, 2, 1, 3]")
+    }
+
     func testRecursionWithClauses() {
         // Clauses are evaluated eagerly, so the recursive call stays in the body's branch: 5! = 120.
         XCTAssertEqual(Eval.text("fn fact(n) = if n <= 1 then 1 else n * fact(less) where less = n - 1\nfact(5)"), "120")
