@@ -13,10 +13,13 @@ public struct StepCost: Sendable, Equatable {
     /// Bytes each chip sends in all-reduces and pipeline hand-offs.
     public var commBytes = 0.0
     public var computeTime = 0.0, memoryTime = 0.0, commTime = 0.0, overheadTime = 0.0
+    /// One pass: max(compute, memory) + communication + overhead (compute and memory overlap: the roofline;
+    /// the rest adds). Summed passes: the sum of their times, not the max of the summed parts.
+    public var time = 0.0
 
     public var bytes: Double { weightBytes + kvReadBytes + kvWriteBytes + activationBytes }
-    /// Compute and memory overlap (the roofline); communication and overheads add.
-    public var time: Double { max(computeTime, memoryTime) + commTime + overheadTime }
+
+    mutating func finish() { time = max(computeTime, memoryTime) + commTime + overheadTime }
 
     public var bound: LatencyBound {
         let terms: [(LatencyBound, Double)] = [(.compute, computeTime), (.memory, memoryTime),
@@ -30,14 +33,15 @@ public struct StepCost: Sendable, Equatable {
                  kvReadBytes: a.kvReadBytes + b.kvReadBytes, kvWriteBytes: a.kvWriteBytes + b.kvWriteBytes,
                  activationBytes: a.activationBytes + b.activationBytes, commBytes: a.commBytes + b.commBytes,
                  computeTime: a.computeTime + b.computeTime, memoryTime: a.memoryTime + b.memoryTime,
-                 commTime: a.commTime + b.commTime, overheadTime: a.overheadTime + b.overheadTime)
+                 commTime: a.commTime + b.commTime, overheadTime: a.overheadTime + b.overheadTime,
+                 time: a.time + b.time)
     }
 
     func scaled(_ k: Double) -> StepCost {
         StepCost(flops: flops * k, weightBytes: weightBytes * k, kvReadBytes: kvReadBytes * k,
                  kvWriteBytes: kvWriteBytes * k, activationBytes: activationBytes * k, commBytes: commBytes * k,
                  computeTime: computeTime * k, memoryTime: memoryTime * k, commTime: commTime * k,
-                 overheadTime: overheadTime * k)
+                 overheadTime: overheadTime * k, time: time * k)
     }
 }
 
@@ -168,6 +172,7 @@ struct LatencyModel {
             s.commTime += (stages - 1) * (perf.interconnectLatency + message / link)
         }
         s.overheadTime = Double(stageLayers) * stages * LatencyConstants.layerOverhead
+        s.finish()
         return s
     }
 }
