@@ -78,7 +78,7 @@ struct LatencyModel {
                               argument: "gpu")
         }
         if tp > 1 || pp > 1, gpu.performance.interconnect <= 0 {
-            throw EngineError("\(gpu.name) has no `interconnect` bandwidth: tp or pp above 1 needs it", argument: "gpu")
+            throw EngineError("\(gpu.name) has no `interconnect` bandwidth (0): tp or pp above 1 needs it; give it with `gpu with {interconnect: …}`", argument: "gpu")
         }
         let w = try m.weights(dtype: dtype, tp: tp, pp: pp)
         let embedding = w.byGroup[.embedding] ?? 0
