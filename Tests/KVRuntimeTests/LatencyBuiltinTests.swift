@@ -94,3 +94,34 @@ final class LatencyBuiltinTests: XCTestCase {
         }
     }
 }
+
+/// hit_rate with gpu: the latency model's TTFT beside the baseline's assumed 30 %.
+final class HitRateLatencyTests: XCTestCase {
+    func testTTFTWithAndWithoutHitsByHand() {
+        let h = "hit_rate(llama3_8b, H100, turns: 2, arrival: 0.01 conv/s, interval: 30 s, seq: 1024, method: \"tokens\", gpu: H100)"
+        // Two turns: 1,024 then 2,048 prompt tokens; a hit serves the first 1,024 of the second.
+        let t1 = "latency(llama3_8b, H100, input: 1024 tokens, output: 1 tokens).ttft"
+        let t2 = "latency(llama3_8b, H100, input: 2048 tokens, output: 1 tokens).ttft"
+        let t2warm = "latency(llama3_8b, H100, input: 2048 tokens, output: 1 tokens, cached: 1024 tokens).ttft"
+        XCTAssertEqual(Run.number(h + ".ttft_cold"), Run.number("(\(t1) + \(t2)) / 2"), accuracy: 1e-12)
+        XCTAssertEqual(Run.number(h + ".ttft_all_hits"), Run.number("(\(t1) + \(t2warm)) / 2"), accuracy: 1e-12)
+        // Everything fits at this arrival rate: the tokens method is at its ceiling (1/3), every later turn hits.
+        XCTAssertEqual(Run.number(h + ".hit_rate"), 1.0 / 3, accuracy: 1e-9)
+        XCTAssertEqual(Run.number(h + ".ttft"), Run.number(h + ".ttft_all_hits"), accuracy: 1e-12)
+        XCTAssertEqual(Run.number(h + ".ttft_reduction"), Run.number("1 - \(h).ttft / \(h).ttft_cold"), accuracy: 1e-12)
+        // The baseline's figure stays, labelled as an assumption.
+        XCTAssertEqual(Run.number(h + ".latency_reduction"), 0.1, accuracy: 1e-9)
+        guard case .string(let basis)? = Run.value(h + ".latency_reduction_basis") else { return XCTFail() }
+        XCTAssertTrue(basis.hasPrefix("assumed"))
+    }
+
+    func testGPUNeedsAFullModelAndAnAccelerator() {
+        let seedShape = Run.error("hit_rate(seed_llama2_7b, 80 GB, gpu: H100)")
+        XCTAssertEqual(Run.culprit(seedShape), "seed_llama2_7b")
+        XCTAssertTrue(seedShape?.message.contains("needs a full model record") ?? false)
+        let notGPU = Run.error("hit_rate(llama3_8b, 80 GB, gpu: 5)")
+        XCTAssertEqual(Run.culprit(notGPU), "5")
+        let halfTurn = Run.error("hit_rate(llama3_8b, 80 GB, turns: 2.5, gpu: H100)")
+        XCTAssertEqual(Run.culprit(halfTurn), "2.5")
+    }
+}
