@@ -12,7 +12,7 @@ public struct PrefixTTFT: Sendable, Equatable {
 
 extension ModelSpec {
     /// The most turns prefixTTFT walks (one prefill estimate per turn, twice).
-    public static let maxTTFTTurns = 100_000
+    public static let maxTTFTTurns = 10_000
 
     /// Turn k (1…turns) sends a prompt of k × seq tokens; on a hit its first (k − 1) × seq come from the prefix
     /// cache. `hitShare` is the share of later turns that hit (the hit rate over its ceiling, all fitting).
@@ -25,18 +25,15 @@ extension ModelSpec {
                               argument: "turns")
         }
         let share = min(1, max(0, hitShare.isFinite ? hitShare : 0))
+        // One model for all turns (latency() would rebuild it per call): prefill passes only.
+        let m = try LatencyModel(self, gpu: gpu, tp: 1, pp: 1, dtype: dtype, kvDtype: kvDtype ?? (dtype == .fp8 ? .fp8 : .bf16))
+        _ = try Checked.mul(turns, seq)
+        let overhead = LatencyConstants.requestOverhead
         var cold = 0.0, warm = 0.0
         for k in 1...turns {
-            var r = LatencyRequest()
-            r.input = try Checked.mul(k, seq)
-            r.output = 1
-            r.dtype = dtype
-            r.kvDtype = kvDtype
-            let c = try latency(gpu: gpu, r).ttft
+            let c = m.step(batch: 1, newTokens: k * seq, context: 0, decode: false).time + overhead
             cold += c
-            if k == 1 { warm += c; continue }
-            r.cached = (k - 1) * seq
-            warm += try latency(gpu: gpu, r).ttft
+            warm += k == 1 ? c : m.step(batch: 1, newTokens: seq, context: (k - 1) * seq, decode: false).time + overhead
         }
         let n = Double(turns)
         let expected = (cold + share * (warm - cold)) / n
