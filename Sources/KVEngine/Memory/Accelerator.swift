@@ -8,12 +8,16 @@ public struct Accelerator: Sendable, Equatable {
     public var bandwidth: Double
     /// Dense bf16 throughput in FLOP per second.
     public var bf16Flops: Double
+    /// What the latency engine needs beyond the peaks (Latency/Performance.swift).
+    public var performance: AcceleratorPerformance
 
-    public init(name: String, capacity: Double, bandwidth: Double = 0, bf16Flops: Double = 0) {
+    public init(name: String, capacity: Double, bandwidth: Double = 0, bf16Flops: Double = 0,
+                performance: AcceleratorPerformance = .defaults) {
         self.name = name
         self.capacity = capacity
         self.bandwidth = bandwidth
         self.bf16Flops = bf16Flops
+        self.performance = performance
     }
 
     func validate() throws {

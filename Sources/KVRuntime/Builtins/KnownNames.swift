@@ -7,14 +7,16 @@ enum KnownNames {
     enum Dimension {
         static let information = "Information", time = "Time", token = "Token", request = "Request"
         static let conversation = "Conversation", parameter = "Parameter", bandwidth = "Bandwidth"
-        static let flopRate = "FlopRate"
-        static let all = [information, time, token, request, conversation, parameter, bandwidth, flopRate]
+        static let flopRate = "FlopRate", money = "Money", moneyRate = "MoneyRate"
+        static let all = [information, time, token, request, conversation, parameter, bandwidth, flopRate, money,
+                          moneyRate]
     }
 
     enum Unit {
         static let gib = "GiB", kib = "KiB", mib = "MiB", token = "token", tokens = "tokens", percent = "%"
         static let params = "params", gpu = "GPU", conv = "conv", req = "req", qps = "qps", second = "s"
-        static let all = [gib, kib, mib, token, tokens, percent, params, gpu, conv, req, qps, second]
+        static let flop = "FLOP", usd = "USD", ms = "ms"
+        static let all = [gib, kib, mib, token, tokens, percent, params, gpu, conv, req, qps, second, flop, usd, ms]
     }
 
     /// The names the loaded units lack, each as a line of an internal error.

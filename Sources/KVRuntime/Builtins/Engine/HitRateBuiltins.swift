@@ -21,10 +21,17 @@ enum HitRateBuiltins {
     static let policy = ParameterSpec("policy", .oneOf(EvictionPolicy.allCases.map(\.rawValue)))
 
     static let specs: [BuiltinSpec] = [
-        BuiltinSpec("hit_rate", [model, memory] + traffic + [method]) { a throws(Diagnostic) in
+        BuiltinSpec("hit_rate", [model, memory] + traffic + [method, ParameterSpec("gpu", .custom("an accelerator record, or \"none\""))]) { a throws(Diagnostic) in
             let w = try a.workload(), method = try a.hitRateMethod()
             let r = try a.engine { try hitRate(w, method: method) }
-            return .record(report(r, w, a.interpreter))
+            var out = report(r, w, a.interpreter)
+            if case .record(let g) = try a.value("gpu") {
+                for (k, v) in try a.prefixTTFT(g, w, method: method, hitRate: r.hitRate) { out[k] = v }
+            } else if case .string("none") = try a.value("gpu") {
+            } else {
+                throw a.error("`gpu` must be an accelerator record such as H100, or \"none\"", at: "gpu", kind: .type)
+            }
+            return .record(out)
         },
         BuiltinSpec("memory_for", [model, ParameterSpec("target", .number(0...1))] + traffic) { a throws(Diagnostic) in
             let w = try a.workload(), target = try a.double("target")
@@ -140,6 +147,7 @@ enum HitRateBuiltins {
         out["tokens_per_second"] = i.quantity(r.tokensPerSecond, [(KnownNames.Unit.token, 1), (KnownNames.Unit.second, -1)])
         out["cache_hits_per_second"] = i.quantity(r.cacheHitsPerSecond, [(KnownNames.Unit.token, 1), (KnownNames.Unit.second, -1)])
         out["latency_reduction"] = i.percent(r.latencyReduction)
+        out["latency_reduction_basis"] = .string("assumed: hit_rate × 30 % (the baseline's assumption; give gpu: for the latency model's TTFT)")
         out["memory_efficiency"] = i.percent(r.memoryEfficiency)
         out["advice"] = .list(r.advice.map { .string($0) })
         out["method"] = .string(r.method.rawValue)
@@ -231,6 +239,31 @@ extension Arguments {
             d = m
         }
         return d
+    }
+
+    /// hit_rate with gpu: the TTFT the latency model gives with and without the cached prefixes, turn by turn
+    /// (turn k sends k × seq tokens, of which (k − 1) × seq hit), at the share of later turns the hit rate implies
+    /// (the hit rate over its ceiling: 1 − 1/turns per request for seed, (turns − 1)/(turns + 1) per token else).
+    func prefixTTFT(_ g: Record, _ w: HitRateWorkload, method: HitRateMethod, hitRate: Double) throws(Diagnostic) -> [(String, Value)] {
+        let gpu = try AcceleratorRecord.accelerator(g, at: span("gpu"), argument: "gpu", units: interpreter.units)
+        let m = try HitRateModelRecord(try record("model"), at: span("model"), units: interpreter.units)
+        guard let spec = m.spec else {
+            throw error("hit_rate with gpu: needs a full model record (the latency model needs its shapes)", at: "model",
+                        hint: "use a preset such as llama3_8b, or hf_config(…)")
+        }
+        guard let turns = WholeNumber.exactly(w.turns, in: 1...ModelSpec.maxTTFTTurns) else {
+            throw error("with gpu:, `turns` must be a whole number from 1 to \(ModelSpec.maxTTFTTurns)", at: "turns")
+        }
+        guard let seq = WholeNumber.exactly(w.seq, in: 1...EngineParameters.largeCount) else {
+            throw error("with gpu:, `seq` must be a whole number of tokens", at: "seq")
+        }
+        let ceiling = method == .seed ? 1 - 1 / w.turns : (w.turns - 1) / (w.turns + 1)
+        let share = ceiling > 0 ? hitRate / ceiling : 0
+        let kv = try dtype("kv_dtype")
+        let t = try engine { try spec.prefixTTFT(gpu: gpu, turns: turns, seq: seq, hitShare: share, kvDtype: kv) }
+        let i = interpreter
+        return [("ttft_cold", LatencyBuiltins.seconds(t.cold, i)), ("ttft_all_hits", LatencyBuiltins.seconds(t.allHits, i)),
+                ("ttft", LatencyBuiltins.seconds(t.expected, i)), ("ttft_reduction", i.percent(t.reduction))]
     }
 
     func hitRateMethod() throws(Diagnostic) -> HitRateMethod {

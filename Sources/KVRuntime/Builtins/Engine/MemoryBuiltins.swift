@@ -96,9 +96,9 @@ enum MemoryBuiltins {
             return .record(r)
         },
         BuiltinSpec("explain", [explainSubject, explainGPU, P.batch, P.seq] + P.planOptions) { a throws(Diagnostic) in
-            // A kv_capacity result carries its derivation: each subtraction with its factors.
+            // A kv_capacity or latency result carries its derivation: each subtraction, or each time, with its factors.
             if case .record(let k) = try a.value("model"), case .table(let t)? = k["derivation"],
-               k["family"] != nil {
+               k["family"] != nil || k["ttft"] != nil {
                 return .table(t)
             }
             guard case .record(let record) = try a.value("model") else {

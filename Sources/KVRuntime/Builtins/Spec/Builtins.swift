@@ -4,6 +4,7 @@ import KVLang
 enum Builtins {
     static var all: [BuiltinSpec] {
         CoreBuiltins.specs + TableBuiltins.specs + MemoryBuiltins.specs + HitRateBuiltins.specs + EngineLogBuiltins.specs
+            + LatencyBuiltins.specs
     }
 
     static func register(_ specs: [BuiltinSpec], in interpreter: Interpreter) {

@@ -1,0 +1,178 @@
+import Foundation
+
+/// What bounds a forward pass: the largest of its terms.
+public enum LatencyBound: String, Sendable {
+    case compute, memory, communication, overhead
+}
+
+/// One forward pass on one chip: `batch` sequences each adding `newTokens` after `context` cached tokens.
+public struct StepCost: Sendable, Equatable {
+    public var flops = 0.0
+    /// Bytes moved through HBM, by kind.
+    public var weightBytes = 0.0, kvReadBytes = 0.0, kvWriteBytes = 0.0, activationBytes = 0.0
+    /// Bytes each chip sends in all-reduces and pipeline hand-offs.
+    public var commBytes = 0.0
+    public var computeTime = 0.0, memoryTime = 0.0, commTime = 0.0, overheadTime = 0.0
+    /// One pass: max(compute, memory) + communication + overhead (compute and memory overlap: the roofline;
+    /// the rest adds). Summed passes: the sum of their times, not the max of the summed parts.
+    public var time = 0.0
+
+    public var bytes: Double { weightBytes + kvReadBytes + kvWriteBytes + activationBytes }
+
+    mutating func finish() { time = max(computeTime, memoryTime) + commTime + overheadTime }
+
+    public var bound: LatencyBound {
+        let terms: [(LatencyBound, Double)] = [(.compute, computeTime), (.memory, memoryTime),
+                                               (.communication, commTime), (.overhead, overheadTime)]
+        return terms.max { $0.1 < $1.1 }?.0 ?? .memory
+    }
+
+    /// Sums costs (several steps of a phase).
+    static func + (a: StepCost, b: StepCost) -> StepCost {
+        StepCost(flops: a.flops + b.flops, weightBytes: a.weightBytes + b.weightBytes,
+                 kvReadBytes: a.kvReadBytes + b.kvReadBytes, kvWriteBytes: a.kvWriteBytes + b.kvWriteBytes,
+                 activationBytes: a.activationBytes + b.activationBytes, commBytes: a.commBytes + b.commBytes,
+                 computeTime: a.computeTime + b.computeTime, memoryTime: a.memoryTime + b.memoryTime,
+                 commTime: a.commTime + b.commTime, overheadTime: a.overheadTime + b.overheadTime,
+                 time: a.time + b.time)
+    }
+
+    func scaled(_ k: Double) -> StepCost {
+        StepCost(flops: flops * k, weightBytes: weightBytes * k, kvReadBytes: kvReadBytes * k,
+                 kvWriteBytes: kvWriteBytes * k, activationBytes: activationBytes * k, commBytes: commBytes * k,
+                 computeTime: computeTime * k, memoryTime: memoryTime * k, commTime: commTime * k,
+                 overheadTime: overheadTime * k, time: time * k)
+    }
+}
+
+/// The per-chip facts of a model on a placement that every step reuses (computed once per latency() call).
+struct LatencyModel {
+    let spec: ModelSpec
+    let gpu: Accelerator
+    let tp: Int, pp: Int
+    let dtype: DType, kvDtype: DType
+    /// Weight bytes one chip of the largest stage streams per pass: all but the embedding table (a step reads
+    /// only its tokens' rows) and the routed experts (scaled by the share a step touches).
+    let denseWeightBytes: Double
+    let routedExpertBytes: Double
+    /// Parameters one token passes through on one chip (linear layers; lm_head counted separately).
+    let activeParams: Double
+    let lmHeadParams: Double
+    /// Layers on the largest stage, and of them the sliding-window ones.
+    let stageLayers: Int, slidingLayers: Int
+    /// KV bytes one token adds in one layer on one chip.
+    let kvBytesPerTokenLayer: Double
+
+    init(_ m: ModelSpec, gpu: Accelerator, tp: Int, pp: Int, dtype: DType, kvDtype: DType) throws {
+        spec = m
+        self.gpu = gpu
+        self.tp = tp
+        self.pp = pp
+        self.dtype = dtype
+        self.kvDtype = kvDtype
+        guard gpu.bandwidth > 0 else {
+            throw EngineError("\(gpu.name) has no `bandwidth`: latency needs the memory bandwidth", argument: "gpu")
+        }
+        guard gpu.bf16Flops > 0 else {
+            throw EngineError("\(gpu.name) has no `flops`: latency needs the dense 16-bit tensor throughput",
+                              argument: "gpu")
+        }
+        if tp > 1 || pp > 1, gpu.performance.interconnect <= 0 {
+            throw EngineError("\(gpu.name) has no `interconnect` bandwidth (0): tp or pp above 1 needs it; give it with `gpu with {interconnect: …}`", argument: "gpu")
+        }
+        let w = try m.weights(dtype: dtype, tp: tp, pp: pp)
+        let embedding = w.byGroup[.embedding] ?? 0
+        routedExpertBytes = w.byGroup[.experts] ?? 0
+        denseWeightBytes = w.bytes - embedding - routedExpertBytes
+        let b = try m.paramBreakdown()
+        let lmHead = Double(b.params(in: .lmHead) > 0 ? b.params(in: .lmHead) : b.params(in: .embedding))
+        lmHeadParams = lmHead / Double(tp)
+        let decoderActive = Double(b.active - b.params(in: .embedding) - b.params(in: .lmHead) - b.params(in: .norms))
+        activeParams = decoderActive / Double(tp * pp)
+        let kv = try m.kvCache(batch: 1, seq: 1, kvDtype: kvDtype, tp: tp, pp: pp)
+        stageLayers = kv.layers
+        slidingLayers = kv.slidingLayers
+        kvBytesPerTokenLayer = Double(m.kvElementsPerTokenPerLayer(tp: tp)) * kvDtype.bytes
+    }
+
+    /// Whether the GEMMs run on FP8 tensor cores (fp8 weights on a chip that has them).
+    var usesFP8: Bool { dtype == .fp8 && gpu.performance.fp8Flops > 0 }
+
+    /// Expected distinct routed experts `tokens` tokens touch, as a share of all experts: 1 − (1 − k/E)^tokens.
+    func expertShare(tokens: Double) -> Double {
+        guard let moe = spec.moe, moe.experts > 0 else { return 1 }
+        let miss = 1 - Double(moe.expertsPerToken) / Double(moe.experts)
+        return 1 - pow(miss, tokens)
+    }
+
+    /// Attention FLOPs per token per head-dimension unit of context: QKᵀ and AV, 2 FLOPs per multiply-add.
+    /// MLA in decode uses the absorbed form (scores against the latent: 2·kv_lora + rope per head); in prefill the
+    /// expanded form (qk_head_dim + v_head_dim per head).
+    func attentionFlopsPerContextToken(decode: Bool) -> Double {
+        let heads = Double(max(1, spec.heads / tp))
+        if let a = spec.mla {
+            let width = decode ? Double(2 * a.kvLoraRank + a.qkRopeHeadDim) : Double(a.qkHeadDim + a.vHeadDim)
+            return 2 * heads * width
+        }
+        return 4 * heads * Double(spec.headDim)
+    }
+
+    /// Sum over the `n` new tokens of the context each attends to (itself included), capped at `window`.
+    static func attendedSum(context c: Double, new n: Double, window: Double?) -> Double {
+        let full = n * c + n * (n + 1) / 2
+        guard let w = window, w < c + n else { return full }
+        // Token i (1…n) attends to min(c + i, w): the part below the window is triangular, the rest w each.
+        let below = max(0, min(n, w - c))
+        return below * c + below * (below + 1) / 2 + (n - below) * w
+    }
+
+    /// The cost of one forward pass, on one chip, summed over the pp stages one token passes in turn.
+    func step(batch: Int, newTokens: Int, context: Int, decode: Bool) -> StepCost {
+        let perf = gpu.performance
+        let b = Double(batch), n = Double(newTokens), c = Double(context)
+        let tokens = b * n
+        let fullLayers = Double(stageLayers - slidingLayers), sliding = Double(slidingLayers)
+        let window = spec.slidingWindow.map(Double.init)
+        let stages = Double(pp)
+        var s = StepCost()
+        // Weights: every dense byte once; routed experts as far as this step's tokens reach them.
+        s.weightBytes = stages * (denseWeightBytes + routedExpertBytes * expertShare(tokens: tokens))
+        // KV: the cached context is read (sliding layers: the window), the new tokens' entries written.
+        let readFull = c + n, readSliding = min(c + n, window ?? (c + n))
+        s.kvReadBytes = stages * b * kvBytesPerTokenLayer * (fullLayers * readFull + sliding * readSliding)
+        s.kvWriteBytes = stages * tokens * kvBytesPerTokenLayer * Double(stageLayers)
+        // The residual stream into and out of each layer (other intermediates stay on chip in fused kernels).
+        let hidden = Double(spec.hidden)
+        s.activationBytes = 2 * tokens * hidden * LatencyConstants.activationBytes * Double(stageLayers) * stages
+        // FLOPs: linear layers for every token, lm_head for the last of each sequence, attention over the context.
+        let attended = fullLayers * LatencyModel.attendedSum(context: c, new: n, window: nil)
+            + sliding * LatencyModel.attendedSum(context: c, new: n, window: window)
+        s.flops = 2 * tokens * activeParams * stages + 2 * b * lmHeadParams
+            + b * attended * attentionFlopsPerContextToken(decode: decode) * stages
+        let peak = usesFP8 ? perf.fp8Flops * perf.fp8FlopsEfficiency : gpu.bf16Flops * perf.flopsEfficiency
+        let ramp = tokens / (tokens + LatencyConstants.halfEfficiencyTokens)
+        s.computeTime = s.flops / (peak * ramp)
+        let weightOnly = dtype.isQuantized && !usesFP8 ? LatencyConstants.weightOnlyBandwidthFactor : 1
+        s.memoryTime = s.bytes / (gpu.bandwidth * perf.bandwidthEfficiency * weightOnly)
+        // Tensor parallelism: two all-reduces of the step's activations per layer (after attention and the MLP).
+        let message = tokens * hidden * LatencyConstants.activationBytes
+        let link = perf.interconnect * perf.interconnectEfficiency
+        if tp > 1 {
+            let t = Double(tp)
+            // The fit found no growth of the small-message latency from tp 2 to 8 (NVLink switches in one hop).
+            let latency = perf.interconnectLatency
+            let moved = 2 * (t - 1) / t * message
+            let reduces = 2 * Double(stageLayers) * stages
+            s.commBytes += reduces * moved
+            s.commTime += reduces * (latency + moved / link)
+        }
+        // Pipeline parallelism: each stage hands the activations to the next.
+        if pp > 1 {
+            s.commBytes += (stages - 1) * message
+            s.commTime += (stages - 1) * (perf.interconnectLatency + message / link)
+        }
+        s.overheadTime = Double(stageLayers) * stages * LatencyConstants.layerOverhead
+        s.finish()
+        return s
+    }
+}

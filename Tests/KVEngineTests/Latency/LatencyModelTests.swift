@@ -1,0 +1,159 @@
+import XCTest
+@testable import KVEngine
+
+/// The latency engine's terms, each against a hand calculation from the model's shapes.
+final class LatencyModelTests: XCTestCase {
+    let a100 = CalibrationGPUs.a100
+
+    func request(batch: Int = 1, input: Int, output: Int, tp: Int = 1, dtype: DType = .bf16, cached: Int = 0) -> LatencyRequest {
+        var r = LatencyRequest()
+        r.batch = batch; r.input = input; r.output = output; r.tp = tp; r.dtype = dtype; r.cached = cached
+        return r
+    }
+
+    /// Llama-2-7B, bf16, one A100, a decode step after 1,000 tokens, written out.
+    func testDecodeStepByHand() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let l = try m.latency(gpu: a100, request(input: 1000, output: 2))
+        let s = try XCTUnwrap(l.firstDecodeStep)
+        // Weights: 6,738,415,616 params less the 32000 × 4096 embedding, at 2 bytes.
+        XCTAssertEqual(s.weightBytes, Double(6_738_415_616 - 131_072_000) * 2)
+        // KV: 32 layers × 2 × 32 heads × 128 × 2 bytes = 524,288 B per token, over 1,001 tokens (the new one too).
+        XCTAssertEqual(s.kvReadBytes, 524_288 * 1001)
+        XCTAssertEqual(s.kvWriteBytes, 524_288)
+        // FLOPs: 2 × decoder params (less embedding, lm_head, 65 norms of 4096) + 2 × lm_head + attention
+        // 4 × 32 heads × 128 × 32 layers × 1,001 context tokens.
+        let decoder = 6_738_415_616.0 - 2 * 131_072_000 - 65 * 4096
+        XCTAssertEqual(s.flops, 2 * decoder + 2 * 131_072_000 + 4 * 32 * 128 * 32 * 1001, accuracy: 1)
+        // Memory time at 0.87 of 2.039 TB/s; overhead 32 layers × 59 µs; batch 1 is memory-bound.
+        // Activations: the residual stream in and out of 32 layers, 4096 × 2 bytes each way.
+        let bytes = s.weightBytes + s.kvReadBytes + s.kvWriteBytes + 2 * 4096 * 2 * 32
+        XCTAssertEqual(s.memoryTime, bytes / (2.039e12 * 0.87), accuracy: 1e-12)
+        XCTAssertEqual(s.overheadTime, 32 * 59e-6, accuracy: 1e-12)
+        XCTAssertEqual(s.bound, .memory)
+        XCTAssertEqual(s.time, s.memoryTime + s.overheadTime, accuracy: 1e-12)
+        // One decode step: tpot is that step; e2e = ttft + it.
+        XCTAssertEqual(l.tpot, s.time, accuracy: 1e-12)
+        XCTAssertEqual(l.e2e, l.ttft + s.time, accuracy: 1e-12)
+        XCTAssertEqual(l.throughput, 2 / l.e2e, accuracy: 1e-9)
+    }
+
+    /// Prefill of 2,048 tokens: compute-bound, at 0.66 × 312 TFLOPS × 2048 / (2048 + 54).
+    func testPrefillIsComputeBoundWithTheGEMMRamp() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let l = try m.latency(gpu: a100, request(input: 2048, output: 1))
+        let p = l.prefill
+        XCTAssertEqual(p.bound, .compute)
+        XCTAssertEqual(p.computeTime, p.flops / (312e12 * 0.66 * 2048 / 2102), accuracy: 1e-12)
+        XCTAssertEqual(l.ttft, p.time + 1.5e-3, accuracy: 1e-12)
+        XCTAssertEqual(l.decodeSteps, 0)
+        XCTAssertEqual(l.tpot, 0)
+    }
+
+    /// Decode turns compute-bound as the batch grows: batch 1 reads 13 GB for 13 GFLOP.
+    func testDecodeTurnsComputeBoundAtLargeBatch() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let small = try m.latency(gpu: a100, request(batch: 1, input: 128, output: 2))
+        let large = try m.latency(gpu: a100, request(batch: 512, input: 128, output: 2))
+        XCTAssertEqual(try XCTUnwrap(small.firstDecodeStep).bound, .memory)
+        XCTAssertEqual(try XCTUnwrap(large.firstDecodeStep).bound, .compute)
+    }
+
+    /// Mixtral at batch 1 touches top-2 of 8 experts: 1 − (6/8)¹ = a quarter of the routed weights.
+    func testMoEReadsTheExpertsTheBatchTouches() throws {
+        let m = try Fixtures.model("mixtral-8x7b")
+        let w = try m.weights(dtype: .bf16)
+        let experts = try XCTUnwrap(w.byGroup[.experts]), embedding = try XCTUnwrap(w.byGroup[.embedding])
+        let one = try XCTUnwrap(try m.latency(gpu: a100, request(input: 16, output: 2)).firstDecodeStep)
+        XCTAssertEqual(one.weightBytes, w.bytes - embedding - experts + experts * 0.25, accuracy: 1)
+        // Batch 4: 1 − 0.75⁴ = 0.68359375.
+        let four = try XCTUnwrap(try m.latency(gpu: a100, request(batch: 4, input: 16, output: 2)).firstDecodeStep)
+        XCTAssertEqual(four.weightBytes, w.bytes - embedding - experts + experts * 0.68359375, accuracy: 1)
+    }
+
+    /// Mistral-7B's 4,096-token window caps the context decode reads.
+    func testSlidingWindowCapsTheContextRead() throws {
+        let m = try Fixtures.model("mistral-7b-v0.1")
+        let s = try XCTUnwrap(try m.latency(gpu: a100, request(input: 10_000, output: 2)).firstDecodeStep)
+        // 32 layers × 2 × 8 KV heads × 128 × 2 bytes = 131,072 B per token, 4,096 tokens kept.
+        XCTAssertEqual(s.kvReadBytes, 131_072 * 4096)
+        XCTAssertEqual(LatencyModel.attendedSum(context: 10_000, new: 1, window: 4096), 4096)
+        // Prefill of 3 tokens after 4,094 cached: 4,095, then 4,096 twice.
+        XCTAssertEqual(LatencyModel.attendedSum(context: 4094, new: 3, window: 4096), 4095 + 4096 + 4096)
+        XCTAssertEqual(LatencyModel.attendedSum(context: 0, new: 4, window: nil), 1 + 2 + 3 + 4)
+    }
+
+    /// Cached prompt tokens skip prefill compute: half the prompt cached, the linear FLOPs halve.
+    func testCachedTokensSkipPrefillCompute() throws {
+        let m = try Fixtures.model("llama-3-8b")
+        let gpu = CalibrationGPUs.h100
+        let cold = try m.latency(gpu: gpu, request(input: 8192, output: 1))
+        let warm = try m.latency(gpu: gpu, request(input: 8192, output: 1, cached: 4096))
+        XCTAssertLessThan(warm.ttft, 0.6 * cold.ttft)
+        // The cached half's KV is read instead: 4,096 tokens × 131,072 B (+ the new half).
+        XCTAssertEqual(warm.prefill.kvReadBytes, 131_072 * 8192)
+        XCTAssertThrowsError(try m.latency(gpu: gpu, request(input: 8192, output: 1, cached: 8192)))
+    }
+
+    /// DeepSeek-V3 decodes in MLA's absorbed form: 2 × 128 heads × (2 × 512 + 64) FLOPs per context token per layer.
+    func testMLADecodesAbsorbed() throws {
+        let m = try Fixtures.model("deepseek-v3")
+        let lm = try LatencyModel(m, gpu: CalibrationGPUs.h200, tp: 8, pp: 1, dtype: .fp8, kvDtype: .fp8)
+        XCTAssertEqual(lm.attentionFlopsPerContextToken(decode: true), 2 * 16 * (2 * 512 + 64))
+        XCTAssertEqual(lm.attentionFlopsPerContextToken(decode: false), 2 * 16 * (192 + 128))
+        XCTAssertTrue(lm.usesFP8)
+    }
+
+    /// Tensor parallelism: 2 all-reduces per layer of the step's activations, ring-moved 2(tp−1)/tp.
+    func testTensorParallelAllReduces() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let s = try XCTUnwrap(try m.latency(gpu: a100, request(input: 100, output: 2, tp: 4)).firstDecodeStep)
+        let message = 4096.0 * 2, moved = 2 * 3.0 / 4 * message
+        XCTAssertEqual(s.commBytes, 64 * moved)
+        XCTAssertEqual(s.commTime, 64 * (9.5e-6 + moved / (300e9 * 0.46)), accuracy: 1e-12)
+        // No interconnect, no tp.
+        var bare = a100
+        bare.performance.interconnect = 0
+        XCTAssertThrowsError(try m.latency(gpu: bare, request(input: 100, output: 2, tp: 2)))
+    }
+
+    /// Long outputs are summed at 512 evenly spaced contexts: the step cost is linear in the context, so the sum
+    /// equals the exact one to rounding.
+    func testSampledDecodeSumMatchesExact() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let sampled = try m.latency(gpu: a100, request(input: 100, output: 2001))
+        var exact = 0.0
+        let lm = try LatencyModel(m, gpu: a100, tp: 1, pp: 1, dtype: .bf16, kvDtype: .bf16)
+        for s in 0..<2000 { exact += lm.step(batch: 1, newTokens: 1, context: 100 + s, decode: true).time }
+        XCTAssertEqual(sampled.decode.time, exact, accuracy: exact * 1e-6)
+    }
+
+    /// Max throughput: the batch meets the SLO and one more does not.
+    func testMaxThroughputIsTheLargestBatchMeetingTheSLO() throws {
+        let m = try Fixtures.model("llama-3-8b")
+        var r = request(input: 1024, output: 256)
+        let t = try m.maxThroughput(gpu: CalibrationGPUs.h100, r, memory: MemoryOptions(), tpotSLO: 0.02, ttftSLO: nil)
+        XCTAssertEqual(t.limitedBy, .tpotSLO)
+        XCTAssertLessThanOrEqual(t.latency.tpot, 0.02)
+        r.batch = t.batch + 1
+        XCTAssertGreaterThan(try m.latency(gpu: CalibrationGPUs.h100, r).tpot, 0.02)
+        // Without SLOs, memory decides: max_batch of 1,280-token sequences.
+        let mem = try m.maxThroughput(gpu: CalibrationGPUs.h100, request(input: 1024, output: 256), memory: MemoryOptions(),
+                                      tpotSLO: nil, ttftSLO: nil)
+        XCTAssertEqual(mem.limitedBy, .memory)
+        XCTAssertEqual(mem.batch, try m.maxBatch(gpu: CalibrationGPUs.h100, seq: 1280))
+        XCTAssertThrowsError(try m.maxThroughput(gpu: CalibrationGPUs.h100, r, memory: MemoryOptions(), tpotSLO: 1e-6, ttftSLO: nil))
+    }
+
+    /// Cost: GPU-seconds × price, prefill to input tokens, decode to output tokens.
+    func testCostByHand() throws {
+        let m = try Fixtures.model("llama-3-8b")
+        let price = 2.5 / 3600
+        let c = try m.cost(gpu: CalibrationGPUs.h100, pricePerSecond: price, request(input: 1024, output: 256),
+                           memory: MemoryOptions(), tpotSLO: nil, ttftSLO: nil)
+        let l = c.throughput.latency, b = Double(c.throughput.batch)
+        XCTAssertEqual(c.perMillionInput, price * l.ttft / (b * 1024) * 1e6, accuracy: 1e-12)
+        XCTAssertEqual(c.perMillionOutput, price * (l.e2e - l.ttft) / (b * 255) * 1e6, accuracy: 1e-12)
+        XCTAssertEqual(c.perMillionTotal, price * l.e2e / (b * 1280) * 1e6, accuracy: 1e-12)
+    }
+}
