@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "KVStdlib",
             path: "stdlib",
-            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv", "tables.kv", "memory.kv", "models.kv", "gpus.kv", "hitrate.kv"].map { .embedInCode($0) }
+            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv", "tables.kv", "memory.kv", "models.kv", "gpus.kv", "hitrate.kv", "serving.kv"].map { .embedInCode($0) }
         ),
         .target(
             name: "KVLang",
@@ -49,6 +49,8 @@ let package = Package(
         ),
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "KVLangTests", dependencies: ["KVLang", "KVRuntime"], exclude: ["Examples", "Errors", "Stdlib"]),
+        // The builtins' specs against the stdlib, record validation and the engine bridge's error paths.
+        .testTarget(name: "KVRuntimeTests", dependencies: ["KVRuntime", "KVLang", "KVEngine", "KVStdlib"]),
         .testTarget(name: "KVNotebookTests", dependencies: ["KVNotebook"], exclude: ["Golden"]),
         .testTarget(name: "KVReplTests", dependencies: ["KVRepl", "KVLang", "KVRuntime", "KVNotebook"], exclude: ["Golden"]),
         // End-to-end: runs the built kvcalc binary as a user would.

@@ -21,5 +21,8 @@ let package = Package(
                           path: "Sources/hfconfig"),
         .executableTarget(name: "fuzz-trace", dependencies: ["CFuzzerDriver", .product(name: "KVEngine", package: "kvcalc")],
                           path: "Sources/trace"),
+        .executableTarget(name: "fuzz-enginelog",
+                          dependencies: ["CFuzzerDriver", .product(name: "KVEngine", package: "kvcalc")],
+                          path: "Sources/enginelog"),
     ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target against kvcalc: scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags…]
-# TARGET: program | notebook | hfconfig | trace. Builds the Fuzz package once (release, -sanitize=fuzzer,address;
+# TARGET: program | notebook | hfconfig | trace | enginelog. Builds the Fuzz package once (release, -sanitize=fuzzer,address;
 # later calls rebuild only what changed), then fuzzes for SECONDS from the seed corpus Fuzz/corpus/TARGET with the
 # dictionary Fuzz/dict/TARGET.dict. An input running over 1 s is a hang; RSS over 2 GB, a leak, a trap or an ASan
 # report is a crash. Findings go to Fuzz/findings/ (git-ignored); minimise one with
@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 
 target=${1:-}
 seconds=${2:-}
-case "$target" in program|notebook|hfconfig|trace) ;; *)
-    echo "usage: scripts/fuzz.sh program|notebook|hfconfig|trace SECONDS [libFuzzer flags…]" >&2; exit 2 ;;
+case "$target" in program|notebook|hfconfig|trace|enginelog) ;; *)
+    echo "usage: scripts/fuzz.sh program|notebook|hfconfig|trace|enginelog SECONDS [libFuzzer flags…]" >&2; exit 2 ;;
 esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2; }
 shift 2

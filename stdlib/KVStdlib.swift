@@ -11,5 +11,6 @@ public enum KVStdlib {
         ("stdlib/models.kv", PackageResources.models_kv),
         ("stdlib/gpus.kv", PackageResources.gpus_kv),
         ("stdlib/hitrate.kv", PackageResources.hitrate_kv),
+        ("stdlib/serving.kv", PackageResources.serving_kv),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

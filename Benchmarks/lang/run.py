@@ -4,15 +4,18 @@
 1. One-shot process time: `kvcalc eval` against qalc and GNU units doing the same conversion (80 GB to GiB).
 2. Throughput: a user function evaluated 10^6 times in kvcalc against the same arithmetic in a CPython loop,
    whole process each, with kvcalc's start-up measured on its own so it can be taken out.
+3. Hardening (`run.py hardening`, no baselines needed): inputs that were quadratic or exponential before issue 9
+   (printing a 46- and a 1000-deep list, 40,000 `let` statements, a record of 60,000 fields), whole process each.
 Prints medians of N runs and ratios against the baselines, all measured in this one run.
 
 `--baseline OTHER_KVCALC` adds a third comparison: the same programs run by another kvcalc binary (e.g. one built
 from an earlier commit), interleaved with this one, to show a change made nothing slower.
+KVCALC=path/to/kvcalc measures another build (e.g. .build/debug/kvcalc) without building.
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KVCALC = os.path.join(ROOT, ".build", "release", "kvcalc")
+KVCALC = os.environ.get("KVCALC", os.path.join(ROOT, ".build", "release", "kvcalc"))
 RUNS = int(os.environ.get("RUNS", "21"))
 BASELINE = sys.argv[sys.argv.index("--baseline") + 1] if "--baseline" in sys.argv else None
 
@@ -97,5 +100,26 @@ def main():
                       f"this / baseline = {tk / tb:.3f}")
 
 
+def hardening():
+    if "KVCALC" not in os.environ:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "kvcalc", "--package-path", ROOT], check=True,
+                       stdout=subprocess.DEVNULL)
+    runs = max(3, RUNS // 4)
+    print(f"== hardening: inputs that were super-linear before issue 9, whole process, median of {runs} runs")
+    with tempfile.TemporaryDirectory() as d:
+        cases = {
+            "[[[…]]] 46 deep, printed": "[" * 46 + "1" + "]" * 46 + "\n",
+            "1000-deep list, printed": "let a0 = 1\n" + "".join(f"let a{i} = [a{i - 1}]\n" for i in range(1, 1001))
+                                       + "a1000\n",
+            "40,000 let statements": "".join(f"let v{i} = {i}\n" for i in range(40_000)) + "v39999\n",
+            "record of 60,000 fields": "{" + ", ".join(f"f{i}: {i}" for i in range(60_000)) + "}.f59999\n",
+        }
+        for label, text in cases.items():
+            path = os.path.join(d, "case.kv")
+            open(path, "w").write(text)
+            t, out = median_time([KVCALC, path], runs)
+            print(f"  {label:28s} {t * 1000:9.1f} ms   ({len(out)} chars out)")
+
+
 if __name__ == "__main__":
-    main()
+    hardening() if "hardening" in sys.argv[1:] else main()

@@ -1,13 +1,10 @@
 import Foundation
 
-/// An entry's code with string contents and comments taken out, so bracket counting and name spotting are not
-/// fooled by `"("` or `# ans`. Each string becomes `""`; a comment becomes nothing up to its newline.
+/// An entry's code with string contents and comments taken out, so name spotting is not fooled by `"ans"` or
+/// `# ans`. Each string becomes `""`; a comment becomes nothing up to its newline. (Bracket counting for
+/// continuation lines is `Continuation.Scanner`, line by line.)
 struct CodeText {
     var code = ""
-    /// Open brackets minus closed ones.
-    var depth = 0
-    /// The text ends inside a string.
-    var unclosedString = false
 
     init(_ text: String) {
         var inString = false, escaped = false, inComment = false
@@ -20,17 +17,11 @@ struct CodeText {
                     code.append(c)
                 }
             } else {
-                switch c {
-                case "#": inComment = true; continue
-                case "\"": inString = true
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                default: break
-                }
+                if c == "#" { inComment = true; continue }
+                if c == "\"" { inString = true }
                 code.append(c)
             }
         }
-        unclosedString = inString
     }
 
     /// Whether the code uses `name` as a whole word, not as a field (`x.name`).

@@ -12,4 +12,6 @@ public enum ReadResult: Equatable, Sendable {
     case interrupted
     /// Ctrl-D or the end of input: leave.
     case end
+    /// Input that cannot be a program (a NUL byte, a line over the cap): reported, and the REPL stops reading.
+    case failed(String)
 }

@@ -15,11 +15,6 @@ enum NotebookFile {
         return text
     }
 
-    /// Writes `text` whole or not at all: a temporary file beside the target, renamed over it.
-    static func write(_ text: String, to url: URL) throws {
-        try Data(text.utf8).write(to: url, options: .atomic)
-    }
-
     struct Cell: Equatable {
         let text: String
         /// Lines of the notebook before the cell's first line, so errors point into the notebook.

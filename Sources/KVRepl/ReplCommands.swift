@@ -64,36 +64,51 @@ extension Repl {
         output.out(found.map(text).joined(separator: "\n\n"))
     }
 
-    private func fail(_ message: String) {
-        output.err((style.color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + message)
-    }
-
-    private static func url(_ path: String) -> URL {
+    static func url(_ path: String) -> URL {
         URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
     }
 
-    /// Writes the successful entries as a notebook; `.kvnb` is added when the name has no extension.
+    /// Writes the successful entries as a notebook; `.kvnb` is added when the name has no extension. A name that
+    /// is no file (`.`, `..`, a folder), another extension, or a notebook this session loaded (whose prose the
+    /// cells-only save would erase) is refused.
     private func save(to path: String) {
-        var url = Repl.url(path)
-        if url.pathExtension.isEmpty { url.appendPathExtension("kvnb") }
-        do {
-            try NotebookFile.write(NotebookFile.render(cells: SessionCells.cells(entries)), to: url)
-            let count = entries.count
-            output.out(style.dim("saved \(count) entr\(count == 1 ? "y" : "ies") to \(url.path)"))
-        } catch {
-            fail("cannot write \(url.path): \(error.localizedDescription)")
+        let expanded = (path as NSString).expandingTildeInPath
+        let last = expanded.split(separator: "/").last.map(String.init) ?? ""
+        guard !expanded.hasSuffix("/"), last != ".", last != ".." else {
+            fail("cannot save to \(path): name a file, such as session.kvnb")
+            return
         }
+        let name = (last as NSString).pathExtension.isEmpty ? expanded + ".kvnb" : expanded
+        guard (name as NSString).pathExtension == "kvnb" else {
+            fail("cannot save to \(path): a session is saved as a notebook, NAME.kvnb")
+            return
+        }
+        let target: OutputTarget
+        do throws(OutputTarget.Refusal) { target = try OutputTarget.resolve(name, inputs: loadedNotebooks) } catch {
+            fail("cannot save to \(error.path): \(error.reason)")
+            return
+        }
+        do throws(AtomicFile.Failure) {
+            try OutputTarget.write(NotebookFile.render(cells: SessionCells.cells(entries)), to: target)
+        } catch {
+            fail(error.description)
+            return
+        }
+        let count = entries.count
+        output.out(style.dim("saved \(count) entr\(count == 1 ? "y" : "ies") to \(name)"))
     }
 
     /// Runs a script, or a notebook's kv cells, into the session as one transaction: if any part fails, nothing
     /// of the file stays. What succeeds joins the entries `:save` writes.
     private func load(_ path: String) {
         let url = Repl.url(path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            fail("cannot read \(url.path)")
+        // Read as notebooks are (CRLF and a BOM normalised, size capped), scripts too.
+        let text: String
+        do throws(NotebookError) { text = try NotebookSource.read(url.path) } catch {
+            fail(error.line > 0 ? error.rendered : "cannot read \(url.path): \(error.message)")
             return
         }
-        let text = String(decoding: data, as: UTF8.self)
+        if url.pathExtension == "kvnb" { loadedNotebooks.append(url.path) }
         let cells: [NotebookFile.Cell]
         if url.pathExtension == "kvnb" {
             // The cells that run: not `skip` ones, nor `expect-error` ones, which fail by design.
@@ -109,6 +124,10 @@ extension Repl {
             cells = [NotebookFile.Cell(text: text, lineOffset: 0)]
         }
         let before = session.interpreter.snapshot()
+        // Paths in the file resolve against its folder, as when it runs on its own.
+        let base = session.baseDirectory
+        session.baseDirectory = Session.folder(of: (path as NSString).expandingTildeInPath)
+        defer { session.baseDirectory = base }
         var loaded: [Entry] = []
         do throws(Diagnostic) {
             for cell in cells {

@@ -6,15 +6,24 @@ import KVStdlib
 public final class Session {
     public let interpreter: Interpreter
 
-    public init(loadStdlib: Bool = true) throws(Diagnostic) {
+    public convenience init(loadStdlib: Bool = true) throws(Diagnostic) {
+        try self.init(stdlib: loadStdlib ? KVStdlib.files : nil)
+    }
+
+    /// A session over the given stdlib sources (nil: none, and nothing to check); tests pass altered ones.
+    init(stdlib files: [(name: String, text: String)]?) throws(Diagnostic) {
         interpreter = Interpreter()
-        CoreBuiltins.register(in: interpreter)
-        MemoryBuiltins.register(in: interpreter)
-        HitRateBuiltins.register(in: interpreter)
-        if loadStdlib {
-            for (name, text) in KVStdlib.files {
-                _ = try run(SourceFile(name: name, text: text))
-            }
+        let builtins = Builtins.all
+        Builtins.register(builtins, in: interpreter)
+        guard let files else { return }
+        for (name, text) in files {
+            _ = try run(SourceFile(name: name, text: text))
+        }
+        // The Swift side and the stdlib must agree: builtin signatures, and the unit names Swift prints in.
+        let problems = Builtins.mismatches(builtins, in: interpreter) + KnownNames.missing(in: interpreter.units)
+        if !problems.isEmpty {
+            throw Diagnostic(.name, "internal: the builtins and the stdlib disagree: " + problems.joined(separator: "; "),
+                             at: .none)
         }
     }
 

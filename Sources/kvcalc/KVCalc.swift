@@ -24,6 +24,9 @@ struct KVCalc: ParsableCommand {
             try command.run()
         } catch is ProgramFailed {
             Foundation.exit(1)
+        } catch let error as UsageFailed {
+            Terminal.writeError("error: \(error.message)")
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -34,4 +37,11 @@ struct KVCalc: ParsableCommand {
             Foundation.exit(2)
         }
     }
+}
+
+/// Bad usage found while running (an `-o` that must not be written, a file that cannot be read): the message
+/// alone, exit 2. ArgumentParser's ValidationError would print the root command's usage under it, which names
+/// no subcommand's options.
+struct UsageFailed: Error {
+    let message: String
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `kvcalc repl`: the REPL, also when stdin is not a terminal (then it reads entries and `:commands` from stdin,
-/// with no prompt and no history).
+/// with no prompt and no history, and exits 1 when an entry failed).
 struct ReplSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl",
@@ -9,6 +9,6 @@ struct ReplSubcommand: ParsableCommand {
     )
 
     func run() throws {
-        REPLLauncher.run(session: try ProgramRunner.makeSession())
+        guard REPLLauncher.run(session: try ProgramRunner.makeSession()) else { throw ProgramFailed() }
     }
 }

@@ -34,22 +34,32 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Render one self-contained HTML page, charts inline.")
     var html = false
 
+    @Flag(help: "With --html, pass raw HTML in the notebook's prose and javascript:/data: links into the page (trusted notebooks only).")
+    var unsafeHTML = false
+
     @Flag(help: "Run and render past errors (the run still exits 1).")
     var keepGoing = false
 
     func validate() throws {
         if check, output != nil { throw ValidationError("--check compares with the file beside the notebook; drop -o.") }
-        for p in parameters where ParameterOverride(p) == nil {
-            throw ValidationError("-p takes NAME=EXPR, not '\(p)'.")
+        var seen: Set<String> = []
+        for p in parameters {
+            guard let o = ParameterOverride(p) else { throw ValidationError("-p takes NAME=EXPR, not '\(p)'.") }
+            // Two values for one name: which one was meant is not ours to guess.
+            guard seen.insert(o.name).inserted else { throw ValidationError("-p \(o.name) is given twice.") }
         }
     }
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("Cannot read '\(file)'.")
+        // Where the page goes is settled before anything runs: a refused -o is a usage error (exit 2).
+        let target: OutputTarget?
+        do { target = try output.map { path throws(OutputTarget.Refusal) in try OutputTarget.resolve(path, inputs: [file]) } } catch {
+            throw UsageFailed(message: "-o \(error.path): \(error.reason)")
         }
         let notebook: Notebook
-        do { notebook = try NotebookParser.parse(String(decoding: data, as: UTF8.self), path: file) } catch {
+        do { notebook = try NotebookParser.parse(try NotebookSource.read(file), path: file) } catch {
+            // A file that cannot be read at all is bad usage, as for a script; a bad line in it is the user's program.
+            if error.line == 0 { throw UsageFailed(message: "cannot read \(file): \(error.message)") }
             Terminal.writeError(error.rendered)
             throw ProgramFailed()
         }
@@ -62,18 +72,20 @@ struct RunCommand: ParsableCommand {
         for message in result.errors { Terminal.writeError(message) }
 
         let besideNotebook = URL(fileURLWithPath: file).deletingPathExtension().appendingPathExtension(html ? "html" : "md")
-        let page = output.map { URL(fileURLWithPath: $0) } ?? besideNotebook
-        let rendering = html ? Rendering.html(notebook, result) : Rendering.markdown(notebook, result, pagePath: page.path)
+        var page = besideNotebook
+        if case .file(let path)? = target { page = URL(fileURLWithPath: path) }
+        let rendering = html ? Rendering.html(notebook, result, unsafeHTML: unsafeHTML)
+            : Rendering.markdown(notebook, result, pagePath: page.path)
         if check {
             if let report = rendering.differences(from: page) {
                 print(report)
                 Terminal.writeError("\(page.path) differs from a fresh rendering of \(file)")
                 throw ProgramFailed()
             }
-        } else if let output {
+        } else if let target {
             // A failed run leaves an existing output untouched, unless --keep-going asked for the rendering anyway.
             if !result.failed || keepGoing {
-                do { try rendering.write(to: URL(fileURLWithPath: output)) } catch {
+                do { try rendering.write(to: target) } catch {
                     Terminal.writeError("error: \(error)")
                     throw ProgramFailed()
                 }

@@ -17,15 +17,32 @@ struct ScriptCommand: ParsableCommand {
         let session = try ProgramRunner.makeSession()
         let runner = ProgramRunner(session: session)
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let handle = FileHandle(forReadingAtPath: file) else {
                 throw ValidationError("Cannot read '\(file)'.")
             }
-            try runner.run(SourceFile(name: file, text: String(decoding: data, as: UTF8.self)))
+            defer { try? handle.close() }
+            session.baseDirectory = Session.folder(of: file)
+            try runner.run(SourceFile(name: file, text: try Self.read(handle, name: file)))
         } else if Terminal.isTTY(0) {
             REPLLauncher.run(session: session)
         } else {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            try runner.run(SourceFile(name: "<stdin>", text: String(decoding: data, as: UTF8.self)))
+            try runner.run(SourceFile(name: "<stdin>", text: try Self.read(FileHandle.standardInput, name: "<stdin>")))
         }
+    }
+
+    /// Reads at most one byte past the size limit, so a huge file (or an endless pipe) is refused without being
+    /// read into memory.
+    static func read(_ handle: FileHandle, name: String) throws -> String {
+        var data = Data()
+        while data.count <= SourceFile.maxBytes {
+            guard let chunk = try handle.read(upToCount: min(1 << 20, SourceFile.maxBytes + 1 - data.count)),
+                  !chunk.isEmpty else { break }
+            data.append(chunk)
+        }
+        if data.count > SourceFile.maxBytes {
+            Terminal.writeError("\(name): error: the program is larger than the limit of \(SourceFile.maxBytes >> 20) MiB")
+            throw ProgramFailed()
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -27,10 +27,15 @@ final class FuzzTests: XCTestCase {
         "min", "max", "len", "filter", "assert_eq", "+", "-", "*", "/", "^", "**", "->", "to", "..", "==", "!=", "<",
         ">=", "and", "or", "not", "(", ")", "[", "]", "{", "}", ",", ":", ";", "\n", ".", "let", "fn", "if", "then",
         "else", "with", "true", "false", "\"s\"", "=", "@prefixes(metric)", "unit", "dimension", "native", "#c\n",
-        "layers", "kv_heads", "µs", "×", "→", "\\\n", "\"", "$",
+        "layers", "kv_heads", "µs", "×", "→", "\\\n", "\"", "$", "where", "mod", "div", "g", "fn h(p) = q where q =",
+        // Pasted and invisible text: grouped numbers, odd spaces and line endings, look-alikes, deep nesting.
+        "1,000", "419,430.4", "8,030,261,248", "1,2", "\u{A0}", "\u{200B}", "\u{200D}", "\u{2060}", "\u{FEFF}",
+        "\r\n", "\r", "\u{0}", "\u{7}", "\u{3BC}s", "\u{2212}", "\u{201C}", "\u{2019}", "KiB/token", "GiB·s",
+        "1e-320", "5e-324", "-0", "1e400", "[[[[[[[[[[[[1]]]]]]]]]]]]", "{a: {b: {c: {d: 1}}}}",
     ]
 
     static let prelude = "let x = 3 GiB\nlet y = 2\nfn f(a, b = 2 s) = a * b\nlet m = {layers: 2, kv_heads: 1}\n"
+        + "fn g(p) = q * r\n  where q = 2\n    and r = q + p\n"
 
     func generated(_ rng: inout RNG) -> String {
         (0..<(1 + rng.below(30))).map { _ in rng.pick(FuzzTests.fragments) }.joined(separator: rng.below(3) == 0 ? "" : " ")
@@ -40,10 +45,11 @@ final class FuzzTests: XCTestCase {
     func expression(_ rng: inout RNG, depth: Int = 0) -> String {
         if depth > 4 || rng.below(4) == 0 {
             return rng.pick(["1", "2.5", "0", "3 GiB", "2 s", "x", "y", "m.layers", "5 %", "4 Ki tokens", "[1, 2]",
-                             "true", "\"a\"", "1e300", "f(2)", "m"])
+                             "true", "\"a\"", "1e300", "f(2)", "m", "1e308", "5e-324", "160 KiB/token", "[[[[1]]]]",
+                             "[1,2]", "1 \u{3BC}s"])
         }
         let a = expression(&rng, depth: depth + 1), b = expression(&rng, depth: depth + 1)
-        switch rng.below(12) {
+        switch rng.below(14) {
         case 0: return "(\(a)) \(rng.pick(["+", "-", "*", "/", "^"])) (\(b))"
         case 1: return "f(\(a), b: \(b))"
         case 2: return "if \(a) > \(b) then \(a) else \(b)"
@@ -55,6 +61,8 @@ final class FuzzTests: XCTestCase {
         case 8: return "sum([\(a), \(b)])"
         case 9: return "(\(a)) == (\(b))"
         case 10: return "max(\(a), \(b))"
+        case 11: return "map([\(a)], fn(z) = w * z where w = \(b))"
+        case 12: return "\(rng.pick(["mod", "div"]))(\(a), \(b))"
         default: return "\(a) .. \(b)"
         }
     }
@@ -93,17 +101,28 @@ final class FuzzTests: XCTestCase {
         try session.run(SourceFile(name: "prelude", text: FuzzTests.prelude))
         var failures = 0, successes = 0
         for i in 0..<iterations {
-            let program: String
+            var program: String
             switch i % 3 {
             case 0: program = generated(&rng)
             case 1: program = expression(&rng)
             default: program = mutated(rng.pick(corpus), &rng)
             }
+            // Now and then the same program as an editor might save it: a BOM, CRLF line endings.
+            if rng.below(10) == 0 { program = "\u{FEFF}" + program.replacingOccurrences(of: "\n", with: "\r\n") }
             session.interpreter.callBudget = 20_000
             do {
                 for v in try session.runAtomically(SourceFile(name: "fuzz", text: program)) {
-                    _ = session.formatter.format(v)
-                    _ = try? session.json.encode(v)
+                    let text = session.formatter.format(v)
+                    XCTAssertFalse(text.contains("∞") || text.contains("NaN"), "\(program) printed \(text)")
+                    if let json = try? session.json.encode(v) {
+                        XCTAssertFalse(json.contains("inf") || json.contains("nan"), "\(program) encoded as \(json)")
+                    }
+                    // What is printed reads back as the same value or is rejected.
+                    let printed = session.formatter.format(.list([v]))
+                    if i % 2 == 0, printed.count < 500, let again = try? session.runAtomically(SourceFile(name: "again", text: printed)).last {
+                        XCTAssertTrue(RoundTripTests.same(.list([v]), again),
+                                      "\(program): \(printed) reads back as \(session.formatter.format(again))")
+                    }
                 }
                 successes += 1
             } catch {

@@ -95,7 +95,8 @@ final class TableTests: XCTestCase {
         let t = "let t = sweep(fn(b) = {kv_cache: b * 1 GB, time: b * 1 s}, b: [1, 2])\n"
         XCTAssertEqual(Eval.error(t + "plot(t, x: \"b\", y: \"kv_cahce\")")?.hint, "did you mean `kv_cache`?")
         XCTAssertEqual(Eval.error(t + "plot(t, x: \"b\", y: [\"kv_cache\", \"time\"])")?.kind, .dimension)
-        XCTAssertEqual(Eval.error(t + "plot(t, x: \"b\", y: \"time\", kind: \"pie\")")?.message, "unknown chart kind \"pie\"")
+        XCTAssertEqual(Eval.error(t + "plot(t, x: \"b\", y: \"time\", kind: \"pie\")")?.message,
+                       "`kind` must be \"auto\", \"line\" or \"bar\", not \"pie\"")
         XCTAssertEqual(Eval.error("plot([1], x: \"a\", y: \"b\")")?.kind, .type)
     }
 }

@@ -19,6 +19,9 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("out_files/a.svg"), encoding: .utf8), "<svg/>\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["out.md", "out_files"])
         XCTAssertNil(r.differences(from: page))
+        // The same rendering checked out with CRLF line ends still matches.
+        try "new\r\n".write(to: page, atomically: false, encoding: .utf8)
+        XCTAssertNil(r.differences(from: page))
     }
 
     func testDifferencesShowAUnifiedDiff() throws {
@@ -49,5 +52,31 @@ final class OutputTests: XCTestCase {
         let r = Rendering(text: "new\n", files: [.init(path: "out_files/a.svg", contents: "<svg/>")])
         XCTAssertThrowsError(try r.write(to: page))
         XCTAssertEqual(try String(contentsOf: page, encoding: .utf8), "old\n")
+    }
+}
+
+/// `--check`'s diff stays cheap on large renderings.
+final class TextDiffTests: XCTestCase {
+    func testLargeInputsDiffWithoutTheFullTable() {
+        let old = (0..<50_000).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        let new = old.replacingOccurrences(of: "line 25000\n", with: "LINE 25000\n")
+        let diff = TextDiff.unified(old: old, new: new, oldName: "a", newName: "b")
+        XCTAssertEqual(diff, """
+            --- a
+            +++ b
+            @@ -24998 +24998 @@
+             line 24997
+             line 24998
+             line 24999
+            -line 25000
+            +LINE 25000
+             line 25001
+             line 25002
+             line 25003
+            """)
+        // Every line different: no LCS table of 50,000² cells, the old lines out and the new in.
+        let other = (0..<50_000).map { "other \($0)" }.joined(separator: "\n") + "\n"
+        let all = TextDiff.unified(old: old, new: other, oldName: "a", newName: "b")
+        XCTAssertEqual(all.split(separator: "\n").count, 2 + 1 + 100_000)
     }
 }

@@ -134,3 +134,46 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(r.formatter.format(v), "4 GiB")
     }
 }
+
+/// Parameters given twice and inline expressions that try to bind: errors, not silent choices.
+final class RunnerStrictnessTests: XCTestCase {
+    private func run(_ text: String, keepGoing: Bool = true) throws -> (Notebook, NotebookRun) {
+        let nb = try NotebookParser.parse(text, path: "nb.kvnb")
+        return (nb, try NotebookRunner(keepGoing: keepGoing).run(nb))
+    }
+
+    func testADuplicateParameterIsAnError() throws {
+        let (nb, r) = try run("```kv params\nbatch = 4\nseq = 8\nbatch = 16\n```\n\n```kv\nbatch\n```\n", keepGoing: false)
+        guard case .failed(_, let message) = r.outcome(of: nb.cells[0]) else { return XCTFail("\(r.outcome(of: nb.cells[0]))") }
+        XCTAssertTrue(message.hasPrefix("nb.kvnb:4:1: error: the parameter `batch` is given twice in the `kv params` cell"),
+                      message)
+        XCTAssertTrue(r.stopped)
+    }
+
+    func testAnOverrideGivenTwiceIsAnError() throws {
+        let nb = try NotebookParser.parse("```kv params\nbatch = 4\n```\n", path: "nb.kvnb")
+        let runner = NotebookRunner(overrides: ["batch=1", "batch=2"].compactMap(ParameterOverride.init))
+        XCTAssertThrowsError(try runner.run(nb)) { XCTAssertEqual(($0 as? ParameterError)?.message, "-p batch is given twice") }
+    }
+
+    func testAnInlineIsOneExpressionAndBindsNothing() throws {
+        let (nb, r) = try run("Text `{kv} let x = 5` and `{kv} 1; 2`.\n\n```kv\nx\n```\n")
+        guard case .prose(let segments) = nb.blocks[0] else { return XCTFail() }
+        let inlines = segments.compactMap { if case .inline(let e) = $0 { return e } else { return nil } }
+        XCTAssertEqual(inlines.count, 2)
+        for e in inlines {
+            guard case .failed(let message) = r.outcome(of: e) else { return XCTFail("\(r.outcome(of: e))") }
+            XCTAssertTrue(message.contains("an inline `{kv}` is one expression"), message)
+        }
+        XCTAssertTrue(r.errors[0].hasPrefix("nb.kvnb:1:12: error:"), r.errors[0])
+        // The `let` did not run: the cell after it does not know x.
+        guard case .failed(_, let message) = r.outcome(of: nb.cells[0]) else { return XCTFail() }
+        XCTAssertTrue(message.contains("unknown name `x`"), message)
+    }
+
+    func testAFailingInlineBindsNothingEither() throws {
+        let (_, r) = try run("`{kv} 1 GB + 1 s` then `{kv} 2 * 3`\n")
+        XCTAssertEqual(r.errors.count, 1)
+        XCTAssertTrue(r.errors[0].contains("cannot add"), r.errors[0])
+    }
+}

@@ -32,7 +32,7 @@ final class CompleterTests: XCTestCase {
         XCTAssertFalse(empty.contains("GiB") || empty.contains("kB") || empty.contains("ms"), "\(empty)")
         // The prefix spelled out: its prefixed forms, and nothing of the other prefixes.
         XCTAssertEqual(complete("80 Gi"), ["Gi", "GiB", "Gibit"])
-        XCTAssertEqual(complete("80 G"), ["GB", "GFLOP", "GFLOPS", "GPU", "GPUs", "Gbit", "Gi"])
+        XCTAssertEqual(complete("80 G"), ["GB", "GB200", "GFLOP", "GFLOPS", "GPU", "GPUs", "Gbit", "Gi"])
         XCTAssertEqual(complete("3 to"), ["tok", "token", "tokens"])
         // Nothing unprefixed matches: the prefixed forms the word begins.
         XCTAssertEqual(complete("2 gib"), ["gibibits", "gibibyte", "gibibytes"])
@@ -61,6 +61,7 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(complete(":list "), ["functions", "gpus", "models", "units", "variables"])
         XCTAssertEqual(complete(":list m"), ["models"])
         XCTAssertEqual(complete(":help sq"), ["sqrt"])
+        XCTAssertEqual(complete(":help whe"), ["where"], "keywords have help too")
         XCTAssertEqual(complete(":info llama3_1_4"), ["llama3_1_405b"])
         XCTAssertEqual(complete(":save fi"), [])
         XCTAssertEqual(complete("x :"), [], "a command only starts a line")

@@ -126,3 +126,19 @@ final class NotebookTests: XCTestCase {
                                "\"ans\"; m.ans; ans * 2"])
     }
 }
+
+/// `:load` resolves the file's own relative paths against its folder, and reads CRLF notebooks.
+final class LoadPathTests: XCTestCase {
+    func testLoadedFilesReadBesideThemselves() throws {
+        let dir = try temporaryDirectory(self)
+        let sub = dir.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try Data("```kv\r\nlet m = hf_config(\"missing.json\")\r\n```\r\n".utf8).write(to: sub.appendingPathComponent("nb.kvnb"))
+        let session = ScriptedSession([":load \(sub.path)/nb.kvnb", "hf_config(\"missing.json\")"])
+        // Inside the notebook: its folder; typed at the prompt afterwards: the working directory again.
+        XCTAssertTrue(session.transcript.contains("error: no such file: \(sub.path)/missing.json"), session.transcript)
+        XCTAssertTrue(session.transcript.contains("error: no such file: missing.json"), session.transcript)
+        XCTAssertNil(session.repl.session.baseDirectory)
+        XCTAssertTrue(session.repl.failed)
+    }
+}

@@ -82,11 +82,11 @@ extension ModelSpec {
         }
         add("post-attention norm (fp32)", perToken: h * b + 8 * h)
         add("attention", perToken: h * b + attentionPeakPerToken(tp: tp, b: b, repeatedKV: slidingMask))
-        let hasDense = (0..<layers).contains { !isMoELayer($0) }
+        let hasDense = layerCount(.dense, in: 0..<layers) > 0
         if hasDense {
             add("mlp", perToken: (2 * h + 3 * Double(intermediate / tp)) * b)
         }
-        if let m = moe, (0..<layers).contains(where: { isMoELayer($0) }) {
+        if let m = moe, layerCount(.moe, in: 0..<layers) > 0 {
             // transformers' default "grouped_mm" experts: every (token, expert) pair at once, sorted by expert.
             // Under ep each chip runs only its experts' pairs: k/ep per token with balanced routing (assumed).
             let k = Double(m.expertsPerToken) / Double(ep)

@@ -29,10 +29,11 @@ extension ModelSpec {
         let par = o.parallelism
         let range = par.stages(layers: layers)[plan.stage]
         let resident = o.dtype.isQuantized ? DType.bf16 : o.dtype
+        let kept = try o.weightQuantization.map { try unquantizedModules($0) }
         var rows: [ExplainRow] = []
 
         // Weights: one row per (layer kind, group), then the model-level operators.
-        let ops = try stageOps(range, first: plan.stage == 0, last: plan.stage == par.pp - 1)
+        let ops = try stageOps(stageLayers([range])[0], first: plan.stage == 0, last: plan.stage == par.pp - 1)
         var keys: [(LayerKind?, ParamGroup)] = []
         for op in ops where !keys.contains(where: { $0.0 == op.layerKind && $0.1 == op.group }) {
             keys.append((op.layerKind, op.group))
@@ -44,7 +45,11 @@ extension ModelSpec {
             for op in members {
                 let n = try perChipParams(op, par)
                 params += n
-                bytes += Double(n) * (op.quantizable ? o.dtype : resident).bytes
+                if let q = o.weightQuantization, let kept {
+                    bytes += quantizedChipBytes(op, chipParams: n, range: range, q, kept)
+                } else {
+                    bytes += Double(n) * (op.quantizable ? o.dtype : resident).bytes
+                }
             }
             let item = kind.map { "\(group.rawValue) (\($0.rawValue) layers)" } ?? group.rawValue
             rows.append(ExplainRow(component: "weights", item: item, factors: [

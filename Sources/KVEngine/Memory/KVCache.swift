@@ -41,8 +41,10 @@ extension ModelSpec {
         let windowTokens = min(seq, slidingWindow ?? seq)
         var best: KVCacheBreakdown?
         var stageBytes: [Double] = []
-        for (s, range) in par.stages(layers: layers).enumerated() {
-            let sliding = slidingCount(in: range)
+        let stages = par.stages(layers: layers)
+        let counts = stageLayers(stages)
+        for (s, range) in stages.enumerated() {
+            let sliding = counts[s].sliding
             let full = range.count - sliding
             let tokens = Double(batch) * (Double(full) * Double(seq) + Double(sliding) * Double(windowTokens))
             let bytes = tokens * perLayer

@@ -10,6 +10,8 @@ public struct MemoryOptions: Sendable, Equatable {
     public var logits: LogitsKept
     /// When set, activations are this share of the chip's weights (the old rule) instead of the derivation.
     public var activationRatio: Double?
+    /// When set, the weights are counted as this checkpoint stores them (dtype "auto" on a quantized model).
+    public var weightQuantization: Quantization? = nil
 
     public init(dtype: DType = .bf16, kvDtype: DType? = nil, tp: Int = 1, pp: Int = 1, ep: Int = 1,
                 logits: LogitsKept = .last, activationRatio: Double? = nil) {
@@ -49,11 +51,11 @@ extension ModelSpec {
     public func memory(gpu: Accelerator, batch: Int, seq: Int, options: MemoryOptions = MemoryOptions()) throws -> MemoryPlan {
         try gpu.validate()
         let o = options
-        let w = try weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
+        let w = try weights(options: o)
         let kv = try kvCache(batch: batch, seq: seq, kvDtype: o.cacheDType, tp: o.tp, pp: o.pp)
         var layerPeak: Double, logitsPeak: Double
         if let ratio = o.activationRatio {
-            layerPeak = try activation(ratio: ratio, dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
+            layerPeak = ratio * w.bytes  // activation(ratio:), from the weights already counted
             logitsPeak = layerPeak
         } else {
             let a = try activation(batch: batch, seq: seq, dtype: o.computeDType, logits: o.logits, tp: o.tp, ep: o.ep)

@@ -29,7 +29,9 @@ public struct MoESpec: Sendable, Equatable {
     public var layerFrequency: Int
     public var frequencyOffset: Int
     /// Layers that keep a dense MLP whatever the rule says (Qwen2-MoE mlp_only_layers).
-    public var denseLayers: [Int]
+    public var denseLayers: [Int] { didSet { denseSet = Set(denseLayers) } }
+    /// The same as a set: isMoELayer is asked once per layer, so a list lookup made the walks quadratic.
+    private var denseSet: Set<Int>
 
     public init(experts: Int, expertsPerToken: Int, intermediate: Int, sharedExperts: Int = 0,
                 sharedIntermediate: Int = 0, sharedExpertGate: Bool = false, firstDenseLayers: Int = 0,
@@ -44,11 +46,12 @@ public struct MoESpec: Sendable, Equatable {
         self.layerFrequency = layerFrequency
         self.frequencyOffset = frequencyOffset
         self.denseLayers = denseLayers
+        self.denseSet = Set(denseLayers)
     }
 
     /// Whether decoder layer `i` (0-based) routes through experts.
     public func isMoELayer(_ i: Int) -> Bool {
-        i >= firstDenseLayers && !denseLayers.contains(i) && layerFrequency > 0
+        i >= firstDenseLayers && !denseSet.contains(i) && layerFrequency > 0
             && (i + frequencyOffset) % layerFrequency == 0
     }
 }
@@ -72,6 +75,11 @@ public struct MLASpec: Sendable, Equatable {
 
     /// Width of one query/key head: the part without position plus the rotary part.
     public var qkHeadDim: Int { qkNopeHeadDim + qkRopeHeadDim }
+}
+
+/// The layers of one pipeline stage, by kind.
+struct StageLayers {
+    var dense = 0, moe = 0, sliding = 0
 }
 
 /// A decoder-only transformer, described by the facts that memory arithmetic needs.
@@ -110,6 +118,8 @@ public struct ModelSpec: Sendable, Equatable {
     /// Multi-token-prediction layers shipped in the checkpoint (DeepSeek-V3: 1). Transformers does not build them,
     /// so they are not counted in `params`; recorded for information.
     public var mtpLayers: Int
+    /// How the checkpoint stores its weights (hf_config's quantization_config); nil: unquantized.
+    public var checkpoint: Quantization? = nil
 
     public init(name: String = "custom", modelType: String = "custom", layers: Int, hidden: Int, heads: Int,
                 kvHeads: Int? = nil, headDim: Int? = nil, intermediate: Int, vocab: Int,
@@ -147,59 +157,143 @@ public struct ModelSpec: Sendable, Equatable {
         slidingWindow != nil && slidingLayers.contains(i)
     }
 
-    /// How many of the layers in `range` slide (linear in the sliding list, not in range × list).
-    func slidingCount(in range: Range<Int>) -> Int {
-        slidingWindow == nil ? 0 : Set(slidingLayers).filter { range.contains($0) }.count
-    }
+    /// How many of the layers in `range` slide.
+    func slidingCount(in range: Range<Int>) -> Int { stageLayers([range])[0].sliding }
 
     /// Whether layer `i` has a routed-expert MLP.
     public func isMoELayer(_ i: Int) -> Bool { moe?.isMoELayer(i) ?? false }
 
+    /// Layers of `kind` in `range`.
+    func layerCount(_ kind: LayerKind, in range: Range<Int>) -> Int {
+        let c = stageLayers([range])[0]
+        return kind == .moe ? c.moe : c.dense
+    }
+
+    /// Each stage's dense, MoE and sliding layers, from one pass over the layers and the layer lists: linear in
+    /// the layers however many stages there are (asking isMoELayer per layer scans the dense list each time).
+    func stageLayers(_ stages: [Range<Int>]) -> [StageLayers] {
+        var isMoE = [Bool](repeating: false, count: max(layers, 0))
+        if let m = moe, m.layerFrequency > 0 {
+            let dense = Set(m.denseLayers)
+            for i in isMoE.indices {
+                isMoE[i] = i >= m.firstDenseLayers && !dense.contains(i) && (i + m.frequencyOffset) % m.layerFrequency == 0
+            }
+        }
+        var slides = [Bool](repeating: false, count: max(layers, 0))
+        if slidingWindow != nil {
+            for i in slidingLayers where slides.indices.contains(i) { slides[i] = true }
+        }
+        return stages.map { range in
+            var c = StageLayers()
+            for i in range where isMoE.indices.contains(i) {
+                if isMoE[i] { c.moe += 1 } else { c.dense += 1 }
+                if slides[i] { c.sliding += 1 }
+            }
+            return c
+        }
+    }
+
     /// The most decoder layers a spec may have.
     public static let maxLayers = 100_000
 
-    /// Throws an EngineError naming the first field that is not a positive count, or that contradicts another.
-    public func validate() throws {
-        let counts: [(String, Int)] = [
-            ("num_hidden_layers", layers), ("hidden_size", hidden), ("num_attention_heads", heads),
-            ("num_key_value_heads", kvHeads), ("head_dim", headDim), ("vocab_size", vocab),
-            ("intermediate_size", intermediate),
-        ]
-        for (field, v) in counts where v <= 0 {
-            throw EngineError("\(name): \(field) must be a positive integer, got \(v)", argument: field)
+    /// Throws an EngineError naming the first field that is out of range or contradicts another, by its
+    /// Hugging Face config key (what `hf_config` reads).
+    public func validate() throws { try validate(naming: .huggingFace) }
+
+    /// The same, naming fields as `naming` spells them (a kvcalc model record's `kv_heads`, or a config's
+    /// `num_key_value_heads`). Linear in the layers and the layer lists.
+    public func validate(naming: FieldNaming) throws {
+        func name(_ f: ModelField) -> String { naming == .record ? f.rawValue : f.huggingFace }
+        func fail(_ f: ModelField, _ message: String) -> EngineError {
+            EngineError((naming == .record ? "" : "\(self.name): ") + "`\(name(f))` \(message)", argument: name(f))
         }
-        // Layers are walked one by one; no real model comes near this bound.
-        if layers > ModelSpec.maxLayers {
-            throw EngineError("\(name): num_hidden_layers \(layers) exceeds \(ModelSpec.maxLayers)", argument: "num_hidden_layers")
+        func atLeast(_ f: ModelField, _ v: Int, _ lower: Int, _ upper: Int = Int(Int32.max)) throws {
+            guard v >= lower, v <= upper else {
+                throw fail(f, "must be a whole number from \(lower) to \(upper), not \(v)")
+            }
         }
+        try atLeast(.layers, layers, 1, ModelSpec.maxLayers)
+        for (f, v) in [(ModelField.hidden, hidden), (.heads, heads), (.kvHeads, kvHeads), (.headDim, headDim),
+                       (.vocab, vocab), (.intermediate, intermediate)] {
+            try atLeast(f, v, 1)
+        }
+        try atLeast(.normsPerLayer, normsPerLayer, 0, 8)
+        try atLeast(.mtpLayers, mtpLayers, 0, ModelSpec.maxLayers)
         if mla == nil, heads % kvHeads != 0 {
-            throw EngineError("\(name): num_attention_heads (\(heads)) is not a multiple of num_key_value_heads (\(kvHeads))",
-                              argument: "num_key_value_heads")
+            throw fail(.kvHeads, "(\(kvHeads)) must divide `\(name(.heads))` (\(heads)): each key/value head serves a whole group of query heads")
         }
         if let m = moe {
-            let moeCounts: [(String, Int)] = [
-                ("num_experts", m.experts), ("num_experts_per_tok", m.expertsPerToken),
-                ("moe_intermediate_size", m.intermediate), ("moe_layer_freq", m.layerFrequency),
-            ]
-            for (field, v) in moeCounts where v <= 0 {
-                throw EngineError("\(name): \(field) must be a positive integer, got \(v)", argument: field)
-            }
-            if m.expertsPerToken > m.experts {
-                throw EngineError("\(name): num_experts_per_tok (\(m.expertsPerToken)) exceeds the experts (\(m.experts))",
-                                  argument: "num_experts_per_tok")
-            }
+            try atLeast(.experts, m.experts, 1)
+            try atLeast(.expertsPerToken, m.expertsPerToken, 1, m.experts)
+            try atLeast(.moeIntermediate, m.intermediate, 1)
+            try atLeast(.sharedExperts, m.sharedExperts, 0)
+            try atLeast(.sharedIntermediate, m.sharedIntermediate, 0)
+            try atLeast(.firstDenseLayers, m.firstDenseLayers, 0, layers)
+            try atLeast(.moeLayerFrequency, m.layerFrequency, 1, layers)
+            try atLeast(.moeFrequencyOffset, m.frequencyOffset, 0, layers)
+            try checkLayerList(m.denseLayers, .denseLayers, fail)
         }
         if let a = mla {
-            let mlaCounts: [(String, Int)] = [
-                ("kv_lora_rank", a.kvLoraRank), ("qk_rope_head_dim", a.qkRopeHeadDim),
-                ("qk_nope_head_dim", a.qkNopeHeadDim), ("v_head_dim", a.vHeadDim), ("q_lora_rank", a.qLoraRank ?? 1),
-            ]
-            for (field, v) in mlaCounts where v <= 0 {
-                throw EngineError("\(name): \(field) must be a positive integer, got \(v)", argument: field)
+            for (f, v) in [(ModelField.kvLoraRank, a.kvLoraRank), (.qkRopeHeadDim, a.qkRopeHeadDim),
+                           (.qkNopeHeadDim, a.qkNopeHeadDim), (.vHeadDim, a.vHeadDim), (.qLoraRank, a.qLoraRank ?? 1)] {
+                try atLeast(f, v, 1)
             }
         }
-        if let w = slidingWindow, w <= 0 {
-            throw EngineError("\(name): sliding_window must be a positive integer, got \(w)", argument: "sliding_window")
+        if let w = slidingWindow { try atLeast(.slidingWindow, w, 1) }
+        try checkLayerList(slidingLayers, .slidingLayers, fail)
+        if let c = finalLogitSoftcap, !(c.isFinite && c > 0) {
+            throw fail(.finalLogitSoftcap, "must be a positive number, not \(c)")
+        }
+    }
+
+    /// Layer indices: each in 0..<layers, none twice.
+    private func checkLayerList(_ list: [Int], _ f: ModelField,
+                                _ fail: (ModelField, String) -> EngineError) throws {
+        var seen = Set<Int>()
+        for i in list {
+            guard i >= 0, i < layers else { throw fail(f, "lists layer \(i), outside 0 … \(layers - 1)") }
+            guard seen.insert(i).inserted else { throw fail(f, "lists layer \(i) twice") }
+        }
+    }
+}
+
+/// How validation errors spell a model's fields.
+public enum FieldNaming: Sendable {
+    case record, huggingFace
+}
+
+/// A model's fields: the raw value is the kvcalc record's name, `huggingFace` the config.json key that sets it.
+public enum ModelField: String, CaseIterable, Sendable {
+    case layers, hidden, heads, vocab, intermediate
+    case kvHeads = "kv_heads", headDim = "head_dim", normsPerLayer = "norms_per_layer", mtpLayers = "mtp_layers"
+    case experts, expertsPerToken = "experts_per_token", moeIntermediate = "moe_intermediate"
+    case sharedExperts = "shared_experts", sharedIntermediate = "shared_intermediate"
+    case firstDenseLayers = "first_dense_layers", moeLayerFrequency = "moe_layer_frequency"
+    case moeFrequencyOffset = "moe_frequency_offset", denseLayers = "dense_layers"
+    case kvLoraRank = "kv_lora_rank", qLoraRank = "q_lora_rank", qkRopeHeadDim = "qk_rope_head_dim"
+    case qkNopeHeadDim = "qk_nope_head_dim", vHeadDim = "v_head_dim"
+    case slidingWindow = "sliding_window", slidingLayers = "sliding_layers", finalLogitSoftcap = "final_logit_softcap"
+
+    public var huggingFace: String {
+        switch self {
+        case .layers: "num_hidden_layers"
+        case .hidden: "hidden_size"
+        case .heads: "num_attention_heads"
+        case .kvHeads: "num_key_value_heads"
+        case .vocab: "vocab_size"
+        case .intermediate: "intermediate_size"
+        case .mtpLayers: "num_nextn_predict_layers"
+        case .experts: "num_experts"
+        case .expertsPerToken: "num_experts_per_tok"
+        case .moeIntermediate: "moe_intermediate_size"
+        case .sharedExperts: "n_shared_experts"
+        case .sharedIntermediate: "shared_expert_intermediate_size"
+        case .firstDenseLayers: "first_k_dense_replace"
+        case .moeLayerFrequency: "moe_layer_freq"
+        case .denseLayers: "mlp_only_layers"
+        case .slidingLayers: "layer_types"
+        case .finalLogitSoftcap: "final_logit_softcapping"
+        default: rawValue
         }
     }
 }

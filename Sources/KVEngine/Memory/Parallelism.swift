@@ -33,7 +33,7 @@ public struct Parallelism: Sendable, Equatable {
             throw EngineError("tp = \(tp) neither divides nor is a multiple of the \(m.kvHeads) key/value heads",
                               argument: "tp")
         }
-        let hasDense = (0..<m.layers).contains { !m.isMoELayer($0) }
+        let hasDense = m.layerCount(.dense, in: 0..<m.layers) > 0
         if hasDense, m.intermediate % tp != 0 {
             throw EngineError("tp = \(tp) does not divide intermediate_size \(m.intermediate)", argument: "tp")
         }

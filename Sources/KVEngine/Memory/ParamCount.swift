@@ -33,6 +33,9 @@ public struct ParamOp: Sendable, Equatable {
     let split: Split
     /// Quantizable: a linear layer's weight inside the decoder (embedding, lm_head, norms, routers stay 16-bit).
     let quantizable: Bool
+    /// A linear weight's input and output features (one copy; 0 for other tensors): quantized bytes need shapes.
+    var inFeatures = 0
+    var outFeatures = 0
 
     public var total: Int { params * count }
 }
@@ -70,7 +73,7 @@ extension ModelSpec {
         try validate()
         var ops = try modelOps(firstStage: true, lastStage: true)
         var layersOfKind: [LayerKind: Int] = [:]
-        for i in 0..<layers { layersOfKind[layerKind(i), default: 0] += 1 }
+        for kind in LayerKind.allCases { layersOfKind[kind] = layerCount(kind, in: 0..<layers) }
         for kind in LayerKind.allCases {
             guard let n = layersOfKind[kind], n > 0 else { continue }
             ops += try layerOps(kind).map { op in
@@ -138,7 +141,7 @@ extension ModelSpec {
         var ops: [ParamOp] = []
         func linear(_ name: String, _ inF: Int, _ outF: Int, _ split: Split, bias: Bool, biasSplit: Split? = nil,
                     quantizable: Bool = true) throws {
-            ops.append(op(name, .attention, nil, try Checked.mul(inF, outF), split, quantizable: quantizable))
+            ops.append(op(name, .attention, nil, try Checked.mul(inF, outF), split, quantizable: quantizable, shape: (inF, outF)))
             if bias { ops.append(op(name + ".bias", .attention, nil, outF, biasSplit ?? split, quantizable: false)) }
         }
         func rmsNorm(_ name: String, _ width: Int) {
@@ -177,9 +180,9 @@ extension ModelSpec {
                         copies: Int = 1) throws -> [ParamOp] {
         let matrix = try Checked.mul(copies, hidden, width)
         var ops = [
-            op(prefix + ".gate_proj", group, kind, matrix, split),
-            op(prefix + ".up_proj", group, kind, matrix, split),
-            op(prefix + ".down_proj", group, kind, matrix, split),
+            op(prefix + ".gate_proj", group, kind, matrix, split, shape: (hidden, width)),
+            op(prefix + ".up_proj", group, kind, matrix, split, shape: (hidden, width)),
+            op(prefix + ".down_proj", group, kind, matrix, split, shape: (width, hidden)),
         ]
         if mlpBias {
             // gate/up biases are sharded with the intermediate width; down's bias (hidden) is replicated.
@@ -191,7 +194,8 @@ extension ModelSpec {
     }
 
     private func op(_ name: String, _ group: ParamGroup, _ kind: LayerKind?, _ params: Int, _ split: Split,
-                    quantizable: Bool = true) -> ParamOp {
-        ParamOp(name: name, group: group, layerKind: kind, params: params, count: 1, split: split, quantizable: quantizable)
+                    quantizable: Bool = true, shape: (Int, Int) = (0, 0)) -> ParamOp {
+        ParamOp(name: name, group: group, layerKind: kind, params: params, count: 1, split: split, quantizable: quantizable,
+                inFeatures: shape.0, outFeatures: shape.1)
     }
 }

@@ -19,19 +19,28 @@ extension ModelSpec {
     /// lm_head, norms and routers stay in bf16 as quantized checkpoints keep them. Vocabulary rows split as
     /// ⌈vocab / tp⌉ per chip (vLLM pads the vocabulary further, to a multiple of 64 per rank; not modelled).
     public func weights(dtype: DType = .bf16, tp: Int = 1, pp: Int = 1, ep: Int = 1) throws -> WeightBreakdown {
-        let par = Parallelism(tp: tp, pp: pp, ep: ep)
+        let resident = dtype.isQuantized ? DType.bf16 : dtype
+        return try largestStage(Parallelism(tp: tp, pp: pp, ep: ep), dtype: dtype, resident: resident) { op, chip, _ in
+            Double(chip) * (op.quantizable ? dtype : resident).bytes
+        }
+    }
+
+    /// Walks the pipeline stages and returns the chip of the one holding the most bytes, with every stage's bytes;
+    /// `bytes(op, chipParams, stageRange)` is one chip's bytes of an operator (its `count` layers included).
+    func largestStage(_ par: Parallelism, dtype: DType, resident: DType,
+                      bytes bytesOf: (ParamOp, Int, Range<Int>) -> Double) throws -> WeightBreakdown {
         try validate()
         try par.check(self)
-        let resident = dtype.isQuantized ? DType.bf16 : dtype
         var best: WeightBreakdown?
         var stageBytes: [Double] = []
-        for (s, range) in par.stages(layers: layers).enumerated() {
+        let stages = par.stages(layers: layers)
+        for (s, counts) in stageLayers(stages).enumerated() {
             var bytes = 0.0
             var params = 0
             var byGroup: [ParamGroup: Double] = [:]
-            for op in try stageOps(range, first: s == 0, last: s == par.pp - 1) {
+            for op in try stageOps(counts, first: s == 0, last: s == par.pp - 1) {
                 let n = try perChipParams(op, par)
-                let b = Double(n) * (op.quantizable ? dtype : resident).bytes
+                let b = bytesOf(op, n, stages[s])
                 bytes += b
                 params = try Checked.sum([params, n])
                 byGroup[op.group, default: 0] += b
@@ -48,10 +57,10 @@ extension ModelSpec {
     }
 
     /// The operators of one pipeline stage, each with `count` = its layers in the stage.
-    func stageOps(_ range: Range<Int>, first: Bool, last: Bool) throws -> [ParamOp] {
+    func stageOps(_ counts: StageLayers, first: Bool, last: Bool) throws -> [ParamOp] {
         var ops = try modelOps(firstStage: first, lastStage: last)
         for kind in LayerKind.allCases {
-            let n = range.filter { layerKind($0) == kind }.count
+            let n = kind == .moe ? counts.moe : counts.dense
             guard n > 0 else { continue }
             ops += try layerOps(kind).map { var o = $0; o.count = n; return o }
         }

@@ -6,6 +6,8 @@ public struct DiagnosticRenderer: Sendable {
 
     public init(color: Bool = false) { self.color = color }
 
+    static let maxShownLine = 160
+
     private func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
     public func render(_ d: Diagnostic) -> String {
@@ -29,14 +31,24 @@ public struct DiagnosticRenderer: Sendable {
 
     /// One source line with markers under each span that starts on it.
     private func snippet(file: SourceFile, line: Int, marks: [(Span, Character)]) -> String {
-        let text = file.lineText(line).replacingTabs()
+        var text = file.lineText(line).replacingTabs()
+        // A very long line is shown as a window around the first mark, so an error never quotes megabytes.
+        var shift = 0
+        if text.count > DiagnosticRenderer.maxShownLine {
+            let first = marks.first.map { file.location(of: $0.0.start).column - 1 } ?? 0
+            let from = max(0, min(first - 40, text.count - DiagnosticRenderer.maxShownLine))
+            let window = text.dropFirst(from).prefix(DiagnosticRenderer.maxShownLine)
+            text = (from > 0 ? "…" : "") + window + (from + window.count < text.count ? "…" : "")
+            shift = from > 0 ? from - 1 : 0
+        }
         let gutter = String(line)
         let pad = String(repeating: " ", count: gutter.count)
         var under = [Character](repeating: " ", count: text.count + 1)
         for (span, marker) in marks.reversed() {
-            let start = file.location(of: span.start).column - 1
+            let start = max(0, file.location(of: span.start).column - 1 - shift)
             let end = file.location(of: span.end)
-            let width = end.line == line ? max(1, end.column - 1 - start) : max(1, text.count - start)
+            let width = end.line == line ? min(max(1, end.column - 1 - shift - start), max(1, text.count - start))
+                : max(1, text.count - start)
             for k in start..<(start + width) {
                 if k >= under.count { under.append(contentsOf: [Character](repeating: " ", count: k - under.count + 1)) }
                 if under[k] == " " || marker == "^" { under[k] = marker }

@@ -18,7 +18,8 @@ extension UnitTable {
         if q.dimension.isDimensionless {
             // Only a dimensionless unit the program asked for (`%`, or an explicit `-> Ki`) survives.
             if let d = q.display, let t = d.terms.first(where: { units[$0.unit].name == "%" }) ?? (pinned ? d.terms.first : nil),
-               units[t.unit].dimension.isDimensionless, t.exponent == .one {
+               units[t.unit].dimension.isDimensionless, t.exponent == .one,
+               UnitTable.representable(q.value / units[t.unit].factor, q.value) {
                 return (q.value / units[t.unit].factor, [t])
             }
             return (q.value, [])
@@ -30,7 +31,16 @@ extension UnitTable {
             terms = base
         }
         if !pinned { terms = rescaled(q.value, terms) }
-        return (q.value / factor(of: DisplayUnit(terms: terms)), terms)
+        let shown = q.value / factor(of: DisplayUnit(terms: terms))
+        // 1e308 in % or 1e-320 B in EiB would print as ∞ or lose its digits: base units (factor 1) show it exactly.
+        if !UnitTable.representable(shown, q.value) { return (q.value, base) }
+        return (shown, terms)
+    }
+
+    /// Whether `shown`, a value rescaled for display, keeps the magnitude and digits of `value`: finite, and not
+    /// fallen into the subnormal range (where a double has fewer than 7 digits) unless `value` itself is there.
+    static func representable(_ shown: Double, _ value: Double) -> Bool {
+        shown.isFinite && (abs(shown) >= Double.leastNormalMagnitude || abs(shown) >= abs(value) || value == 0)
     }
 
     private func baseTerms(_ d: Dimension) -> [DisplayUnit.Term] {

@@ -23,8 +23,14 @@ extension Interpreter {
         }
         switch (a, b) {
         case (.string(let x), .string(let y)) where op == .add:
+            let length = x.utf8.count + y.utf8.count
+            guard length <= Interpreter.maxStringLength else {
+                throw Diagnostic(.limit, "the joined string would be \(length) bytes, over the limit of "
+                                 + "\(Interpreter.maxStringLength)", at: opSpan)
+            }
             return .string(x + y)
         case (.list(let x), .list(let y)) where op == .add:
+            try checkListLength(x.count + y.count, at: opSpan, what: "the joined list")
             return .list(x + y)
         default:
             if op == .eq || op == .ne {
@@ -33,6 +39,34 @@ extension Interpreter {
             }
             throw Diagnostic(.type, "`\(op.rawValue)` does not apply to \(a.typeName) and \(b.typeName)", at: opSpan,
                              notes: [("this is \(a.typeName)", left), ("this is \(b.typeName)", right)])
+        }
+    }
+
+    /// A list longer than `maxListLength` is an error where it would be made (ranges, `+`, builtins).
+    public func checkListLength(_ count: Int, at span: Span, what: String = "the list") throws(Diagnostic) {
+        guard count <= Interpreter.maxListLength else {
+            throw Diagnostic(.limit, "\(what) would have \(count) items, over the limit of \(Interpreter.maxListLength)",
+                             at: span)
+        }
+    }
+
+    /// A builtin's result may hold no infinity or NaN (`exp(1000)`, `sum` of huge values): the error is at the call,
+    /// so nothing downstream (printing, JSON) ever sees one.
+    func checkFinite(_ v: Value, at span: Span, name: String) throws(Diagnostic) {
+        switch v {
+        case .quantity(let q):
+            if !q.value.isFinite {
+                throw Diagnostic(.numeric, q.value.isNaN ? "the result of \(name) is not a number"
+                                 : "the result of \(name) overflows (larger than 1.8e308)", at: span)
+            }
+        case .list(let items):
+            for item in items { try checkFinite(item, at: span, name: name) }
+        case .record(let r):
+            for item in r.values { try checkFinite(item, at: span, name: name) }
+        case .table(let t):
+            for row in t.rows { for item in row { try checkFinite(item, at: span, name: name) } }
+        case .bool, .string, .function, .chart:
+            break
         }
     }
 

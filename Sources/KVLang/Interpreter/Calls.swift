@@ -18,12 +18,13 @@ extension Interpreter {
         var slots = [Value](repeating: .bool(false), count: f.parameters.count)
         var spans = [Span](repeating: callSpan, count: f.parameters.count)
         var rest: [NamedArgument] = []
+        var restNames = Set<String>()
         for (k, arg) in arguments.enumerated() {
             let slot: Int
             if let label = arg.label {
                 guard let i = f.parameterNames.firstIndex(of: label) else {
                     if f.takesNamedRest {
-                        guard !rest.contains(where: { $0.name == label }) else {
+                        guard restNames.insert(label).inserted else {
                             throw Diagnostic(.argument, "argument `\(label)` is given twice",
                                              at: arg.labelSpan ?? arg.value.span)
                         }
@@ -145,6 +146,7 @@ extension Interpreter {
         if bound == nil, provided < count {
             stack.append(contentsOf: repeatElement(Value.bool(false), count: count - provided))
         }
+        if !f.locals.isEmpty { reserveLocals(f) }
         if !f.captured.isEmpty { stack.append(contentsOf: f.captured) }
         frameBase = base
         if bound != nil || provided < count { try fillDefaults(f, base: base, provided: provided, bound: bound?.0,
@@ -152,9 +154,10 @@ extension Interpreter {
         // The common case, a user function: its body is borrowed, not retained.
         if let body = f.userBody {
             do {
+                if !f.locals.isEmpty { try bindLocals(f, base: base) }
                 return try body._withUnsafeGuaranteedRef { try eval($0) }
             } catch let d as Diagnostic {
-                throw d
+                throw suggestingLocal(d, in: f)
             } catch {
                 throw Diagnostic(.limit, "internal: \(error)", at: callSpan)
             }
@@ -168,7 +171,9 @@ extension Interpreter {
             var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
                                       arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan,
                                       rest: rest)
-            return try native(&context)
+            let result = try native(&context)
+            try checkFinite(result, at: callSpan, name: "`\(f.name)`")
+            return result
         }
     }
 }

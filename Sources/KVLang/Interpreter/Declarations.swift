@@ -1,11 +1,14 @@
 /// `dimension` and `unit` declarations: the stdlib builds the unit table with these.
 extension Interpreter {
     func declareDimension(_ name: String, at span: Span, definition: Expr?) throws(Diagnostic) {
+        // The definition's own errors (an unknown dimension in it) come first, as themselves.
+        let derived = try definition.map { e throws(Diagnostic) in try dimensionExpression(e) }
         do {
-            if let definition {
-                try units.declareDerived(name, try dimensionExpression(definition))
+            let table = unitsForDeclaring()
+            if let derived {
+                try table.declareDerived(name, derived)
             } else {
-                _ = try units.declareBase(name)
+                _ = try table.declareBase(name)
             }
         } catch {
             throw Diagnostic(.name, "dimension `\(name)` is already declared", at: span)
@@ -72,7 +75,7 @@ extension Interpreter {
             }
         }
         do {
-            try units.declareUnit(names: decl.names.map(\.0), factor: factor, dimension: dimension,
+            try unitsForDeclaring().declareUnit(names: decl.names.map(\.0), factor: factor, dimension: dimension,
                                   families: decl.prefixes.map(\.0), doc: decl.doc, definition: definition)
         } catch {
             switch error {

@@ -73,10 +73,15 @@ extension Interpreter {
             }
             return .record(record)
         case .record(let fields):
+            if fields.count > Interpreter.maxRecordFields {
+                throw Diagnostic(.limit, "a record of \(fields.count) fields is over the limit of "
+                                 + "\(Interpreter.maxRecordFields)", at: e.span)
+            }
             var record = Record()
             for f in fields { record[f.name] = try eval(f.value) }
             return .record(record)
         case .list(let items):
+            try checkListLength(items.count, at: e.span)
             var values: [Value] = []
             values.reserveCapacity(items.count)
             for item in items { values.append(try eval(item)) }
@@ -110,7 +115,9 @@ extension Interpreter {
     func evalUnit(_ e: Expr) throws(Diagnostic) -> Value {
         switch e.kind {
         case .name(let name):
-            if e.slot < 0, let q = unitValue(e, name) { return .quantity(q) }
+            // One rule for globals and parameters: after a number, a unit's name is the unit (`fn f(s) = 3 s` is
+            // three seconds, as `let s = 2; 3 s` is).
+            if let q = unitValue(e, name) { return .quantity(q) }
             return try eval(e)
         case .binary(let op, let l, let r, let opSpan) where op == .mul || op == .div || op == .pow:
             let a = try evalUnit(l)
@@ -203,8 +210,8 @@ extension Interpreter {
         }
         let count = b.value - a.value + 1
         guard count <= Double(Interpreter.maxListLength) else {
-            throw Diagnostic(.limit, "range of \(count.formattedExactly) items is longer than the limit of "
-                             + "\(Interpreter.maxListLength)", at: op)
+            throw Diagnostic(.limit, "range of \(NumberFormat.format(count, separators: false)) items is longer than "
+                             + "the limit of \(Interpreter.maxListLength)", at: op)
         }
         guard count >= 1 else { return .list([]) }
         let start = a.value

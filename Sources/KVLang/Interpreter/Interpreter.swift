@@ -9,6 +9,10 @@ public final class Interpreter: @unchecked Sendable {
     public static let maxCallDepth = 200
     /// Ranges longer than this are refused rather than exhausting memory.
     public static let maxListLength = 1 << 21
+    /// Strings longer than this (in UTF-8 bytes) are refused: `s + s` doubling would otherwise exhaust memory.
+    public static let maxStringLength = 1 << 24
+    /// Records with more fields than this are refused (builtins that build records check it too).
+    public static let maxRecordFields = 1 << 16
 
     @exclusivity(unchecked) public internal(set) var units = UnitTable()
     @exclusivity(unchecked) public internal(set) var globals: [String: Value] = [:]
@@ -23,6 +27,12 @@ public final class Interpreter: @unchecked Sendable {
     /// When set, the number of calls left before evaluation stops (tests of generated programs set it, so an
     /// exponential recursion ends quickly).
     @exclusivity(unchecked) public var callBudget: Int?
+    /// The folder relative paths in the program resolve against (a script's or notebook's); nil: the working directory.
+    public var baseDirectory: String?
+    /// The undo journal and the snapshots that may need it (see `Snapshot`).
+    var journal: [JournalEntry] = []
+    var liveSnapshots = 0
+    var unitsShared = false
     @exclusivity(unchecked) var evalDepth = 0
     /// Long left-leaning chains (`a + b + c …`) nest in the tree; past this depth evaluation stops cleanly.
     public static let maxEvalDepth = 8000
@@ -31,19 +41,70 @@ public final class Interpreter: @unchecked Sendable {
 
     public func registerNative(_ name: String, _ body: @escaping NativeFunction) { natives[name] = body }
 
-    /// Everything a failed statement could have changed, so the REPL can roll it back.
+    /// A point to roll back to: what a failed statement (or REPL entry, or notebook cell) could have changed.
+    ///
+    /// Taking one costs O(1): while any snapshot is alive, each change to a global or its doc is recorded in an
+    /// undo journal (the name and what it held before), and the unit table, which only `unit` and `dimension`
+    /// declarations change, is copied on the first such declaration instead of on every statement. When the last
+    /// snapshot is gone the journal is dropped.
     public struct Snapshot {
+        let mark: Int
         let units: UnitTable
-        let globals: [String: Value]
-        let docs: [String: String]
+        let token: SnapshotToken
     }
 
-    public func snapshot() -> Snapshot { Snapshot(units: units.copy(), globals: globals, docs: docs) }
+    /// Counts the live snapshots: its deinit is how the interpreter learns one has gone.
+    final class SnapshotToken {
+        weak var interpreter: Interpreter?
+        init(_ interpreter: Interpreter) { self.interpreter = interpreter }
+        deinit { interpreter?.snapshotEnded() }
+    }
+
+    struct JournalEntry {
+        let name: String
+        let value: Value?
+        let doc: String?
+    }
+
+    public func snapshot() -> Snapshot {
+        liveSnapshots += 1
+        unitsShared = true
+        return Snapshot(mark: journal.count, units: units, token: SnapshotToken(self))
+    }
+
+    fileprivate func snapshotEnded() {
+        liveSnapshots -= 1
+        if liveSnapshots == 0 {
+            journal.removeAll(keepingCapacity: journal.count < 4096)
+            unitsShared = false
+        }
+    }
 
     public func restore(_ s: Snapshot) {
-        units = s.units.copy()
-        globals = s.globals
-        docs = s.docs
+        while journal.count > s.mark {
+            let e = journal.removeLast()
+            globals[e.name] = e.value
+            docs[e.name] = e.doc
+        }
+        units = s.units
+        unitsShared = true
+        withExtendedLifetime(s.token) {}
+    }
+
+    /// Sets a global (and its doc, when given), recording the old ones while a snapshot may need them.
+    func setGlobal(_ name: String, _ value: Value, doc: String? = nil) {
+        if liveSnapshots > 0 { journal.append(JournalEntry(name: name, value: globals[name], doc: docs[name])) }
+        globals[name] = value
+        if let doc { docs[name] = doc }
+    }
+
+    /// The unit table, ready to be changed: a copy if a snapshot still holds the current one.
+    func unitsForDeclaring() -> UnitTable {
+        if unitsShared {
+            units = units.copy()
+            unitsShared = false
+        }
+        return units
     }
 
     /// Runs a program; each top-level expression's value goes to `output`. A failing statement leaves the
@@ -57,6 +118,7 @@ public final class Interpreter: @unchecked Sendable {
                 recover(before)
                 throw error
             }
+            withExtendedLifetime(before) {}
         }
     }
 
@@ -78,13 +140,12 @@ public final class Interpreter: @unchecked Sendable {
         case .binding(let name, let nameSpan, let valueExpr, let doc, _):
             try checkBindable(name, at: nameSpan)
             let value = try eval(valueExpr)
-            globals[name] = value
-            if let doc { docs[name] = doc }
+            setGlobal(name, value, doc: doc)
             return nil
         case .function(let decl):
             // A native may share a unit's name (`min`): calls find the function, `5 min` the unit.
             if decl.body != nil { try checkBindable(decl.name, at: decl.nameSpan) }
-            globals[decl.name] = .function(try makeFunction(decl))
+            setGlobal(decl.name, .function(try makeFunction(decl)))
             return nil
         case .dimension(let name, let nameSpan, let definition, _, _):
             try declareDimension(name, at: nameSpan, definition: definition)

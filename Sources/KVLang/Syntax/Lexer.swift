@@ -24,6 +24,14 @@ struct Lexer {
     private func span(_ start: Int, _ end: Int) -> Span { Span(file: file, start: start, end: end) }
 
     private mutating func run() throws(Diagnostic) {
+        if b.count > SourceFile.maxBytes {
+            throw Diagnostic(.limit, "the source is \(b.count) bytes, over the limit of \(SourceFile.maxBytes >> 20) MiB",
+                             at: span(0, 0), hint: "split it into smaller files")
+        }
+        if let line = file.overlongLine {
+            throw Diagnostic(.limit, "this line is longer than the limit of \(SourceFile.maxLineBytes >> 20) MiB",
+                             at: span(line, line + 1), hint: "break it over several lines")
+        }
         var space = true
         while i < b.count {
             let c = b[i]
@@ -81,7 +89,24 @@ struct Lexer {
     private func isIdentStart(at j: Int) -> Bool {
         let c = b[j]
         return (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-            || c == UInt8(ascii: "_") || c >= 0xC0 && !isOperatorScalar(at: j)
+            || c == UInt8(ascii: "_") || c >= 0xC0 && !isOperatorScalar(at: j) && !isSuspicious(at: j)
+    }
+
+    /// A non-ASCII character that must not hide inside a name: spaces, invisible and control characters, and
+    /// look-alikes of operators and quotes (`1 GiB` with a no-break space would otherwise be the name ` GiB`).
+    private func isSuspicious(at j: Int) -> Bool {
+        guard let (scalar, _) = scalar(at: j) else { return true }
+        return Confusables.describe(scalar) != nil
+    }
+
+    /// The Unicode scalar starting at byte `j` and its length in bytes; nil for malformed UTF-8.
+    private func scalar(at j: Int) -> (Unicode.Scalar, Int)? {
+        var end = j + 1
+        while end < b.count, end - j < 4, b[end] & 0xC0 == 0x80 { end += 1 }
+        var decoder = UTF8()
+        var iterator = b[j..<end].makeIterator()
+        guard case .scalarValue(let s) = decoder.decode(&iterator) else { return nil }
+        return (s, s.utf8.count)
     }
 
     private func isIdentContinue(at j: Int) -> Bool {
@@ -106,7 +131,9 @@ struct Lexer {
 
     private mutating func identifier(_ start: Int, _ space: Bool) {
         while i < b.count && isIdentContinue(at: i) { i += 1 }
-        let text = String(decoding: b[start..<i], as: UTF8.self)
+        var text = String(decoding: b[start..<i], as: UTF8.self)
+        // Greek small mu (U+03BC) and the micro sign (U+00B5) look alike and are typed alike: both mean micro.
+        if text.unicodeScalars.contains("\u{3BC}") { text = text.replacingOccurrences(of: "\u{3BC}", with: "\u{B5}") }
         if i - start <= 9, b[start] >= UInt8(ascii: "a"), let k = Lexer.keywords[text] {
             add(.keyword(k), start, space)
         } else {
@@ -123,6 +150,9 @@ struct Lexer {
             }
         }
         scanDigits(&self)
+        if i < b.count, b[i] == UInt8(ascii: ","), b[start] != UInt8(ascii: "."), digits.count == i - start {
+            try rejectGrouping(start)
+        }
         // A fraction needs a digit after the dot, so `1..8` stays a range.
         if i + 1 < b.count, b[i] == UInt8(ascii: "."), isDigit(b[i + 1]) {
             digits.append("."); i += 1; scanDigits(&self)
@@ -145,6 +175,27 @@ struct Lexer {
         add(.number(value), start, space)
     }
 
+    /// kvcalc prints `419,430.4`; read back, that would be two numbers (`max(419,430.4)` is 430.4). A literal
+    /// directly followed by `,` and exactly three digits (repeated, then perhaps a fraction) is refused instead.
+    /// `max(1,2)` and `max(1, 200)` stay two arguments.
+    private func rejectGrouping(_ start: Int) throws(Diagnostic) {
+        var j = i
+        while j + 3 < b.count, b[j] == UInt8(ascii: ","), isDigit(b[j + 1]), isDigit(b[j + 2]), isDigit(b[j + 3]),
+              j + 4 == b.count || !isDigit(b[j + 4]) {
+            j += 4
+        }
+        guard j > i else { return }
+        if j + 1 < b.count, b[j] == UInt8(ascii: "."), isDigit(b[j + 1]) {
+            j += 1
+            while j < b.count, isDigit(b[j]) { j += 1 }
+        }
+        let written = String(decoding: b[start..<j], as: UTF8.self)
+        let plain = written.replacingOccurrences(of: ",", with: "")
+        let underscored = written.replacingOccurrences(of: ",", with: "_")
+        throw Diagnostic(.syntax, "`\(written)` looks like a number with thousands separators", at: span(start, j),
+                         hint: "write \(plain) or \(underscored), or put a space after the comma to separate two items")
+    }
+
     private mutating func string(_ start: Int, _ space: Bool) throws(Diagnostic) {
         i += 1
         var bytes: [UInt8] = []
@@ -155,10 +206,11 @@ struct Lexer {
                 switch b[i] {
                 case UInt8(ascii: "n"): bytes.append(UInt8(ascii: "\n"))
                 case UInt8(ascii: "t"): bytes.append(UInt8(ascii: "\t"))
+                case UInt8(ascii: "r"): bytes.append(UInt8(ascii: "\r"))
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b[i])
                 default:
                     throw Diagnostic(.syntax, "unknown escape `\\\(Character(UnicodeScalar(b[i])))` in string",
-                                     at: span(i - 1, i + 1), hint: "use \\n, \\t, \\\" or \\\\")
+                                     at: span(i - 1, i + 1), hint: "use \\n, \\t, \\r, \\\" or \\\\")
                 }
                 i += 1
                 continue
@@ -171,6 +223,20 @@ struct Lexer {
         }
         i += 1
         add(.string(String(decoding: bytes, as: UTF8.self)), start, space)
+    }
+
+    /// Names the character by code point, and says what it probably should be when it is invisible or a
+    /// look-alike.
+    private func unexpectedCharacter(at j: Int) -> Diagnostic {
+        guard let (scalar, n) = scalar(at: j) else {
+            return Diagnostic(.syntax, "invalid UTF-8 byte 0x\(String(b[j], radix: 16, uppercase: true))", at: span(j, j + 1),
+                              hint: "save the file as UTF-8")
+        }
+        let code = Confusables.codePoint(scalar)
+        if let (name, hint) = Confusables.describe(scalar) {
+            return Diagnostic(.syntax, "unexpected character \(code) (\(name))", at: span(j, j + n), hint: hint)
+        }
+        return Diagnostic(.syntax, "unexpected character `\(Character(scalar))` (\(code))", at: span(j, j + n))
     }
 
     private mutating func punct(_ start: Int, _ space: Bool) {
@@ -203,12 +269,7 @@ struct Lexer {
                 return
             }
         }
-        guard let p = Lexer.oneByte[b[i]] else {
-            var end = i + 1
-            while end < b.count, b[end] & 0xC0 == 0x80 { end += 1 }
-            let ch = String(decoding: b[i..<end], as: UTF8.self)
-            throw Diagnostic(.syntax, "unexpected character `\(ch)`", at: span(i, end))
-        }
+        guard let p = Lexer.oneByte[b[i]] else { throw unexpectedCharacter(at: i) }
         switch p {
         case .lparen, .lbracket, .lbrace: brackets.append(b[i])
         case .rparen, .rbracket, .rbrace: if !brackets.isEmpty { brackets.removeLast() }

@@ -12,17 +12,59 @@ public final class SourceFile: Sendable {
     /// Added to every line number shown: a notebook cell's line 1 is the notebook's line `lineOffset + 1`.
     public let lineOffset: Int
 
+    /// The offset of the first line longer than `maxLineBytes`, if any; the lexer reports it.
+    let overlongLine: Int?
+
+    /// Larger sources are refused with an error (the lexer's), not read into memory token by token.
+    public static let maxBytes = 16 << 20
+    /// A line longer than this is refused: nothing a person writes is this long, and errors quote the line.
+    public static let maxLineBytes = 1 << 20
+
+    /// The text is normalised as it is read: CRLF and lone CR become LF, and a leading byte-order mark is dropped,
+    /// so an editor's line endings or encoding marker never change what a program means, and spans point at the
+    /// line and column the user sees.
     public init(name: String, text: String, lineOffset: Int = 0) {
         self.name = name
-        self.text = text
         self.lineOffset = lineOffset
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.count <= SourceFile.maxBytes, bytes.contains(UInt8(ascii: "\r")) {
+            bytes = SourceFile.normalisedLineEndings(bytes)
+        }
         self.bytes = bytes
+        self.text = bytes.count == text.utf8.count ? text : String(decoding: bytes, as: UTF8.self)
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        var overlong: Int?
+        // An oversized source is refused by the lexer at 1:1; indexing its lines would only cost time.
+        for (i, b) in (bytes.count <= SourceFile.maxBytes ? bytes : []).enumerated() where b == UInt8(ascii: "\n") {
+            if overlong == nil, i - starts[starts.count - 1] > SourceFile.maxLineBytes { overlong = starts[starts.count - 1] }
+            starts.append(i + 1)
+        }
+        if overlong == nil, bytes.count <= SourceFile.maxBytes,
+           bytes.count - starts[starts.count - 1] > SourceFile.maxLineBytes {
+            overlong = starts[starts.count - 1]
+        }
+        self.overlongLine = overlong
         self.lineStarts = starts
         self.id = SourceRegistry.register()
         SourceRegistry.store(self)
+    }
+
+    /// CRLF → LF, then any lone CR → LF.
+    static func normalisedLineEndings(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\r") {
+                out.append(UInt8(ascii: "\n"))
+                if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+            } else {
+                out.append(bytes[i])
+            }
+            i += 1
+        }
+        return out
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -43,8 +85,7 @@ public final class SourceFile: Sendable {
         let index = line - 1 - lineOffset
         guard index >= 0, index < lineStarts.count else { return "" }
         let start = lineStarts[index]
-        var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
         return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
     }
 

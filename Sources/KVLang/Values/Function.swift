@@ -20,6 +20,8 @@ public final class Function: @unchecked Sendable {
     let captured: [Value]
     /// A user function's body, unretained (`body` holds it), so calls borrow it.
     let userBody: Unmanaged<Expr>?
+    /// The values of its `where` clauses, in order; their frame slots follow the parameters (LocalBindings.swift).
+    let locals: [Expr]
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value]) {
         self.name = name
@@ -30,6 +32,7 @@ public final class Function: @unchecked Sendable {
         self.decl = decl
         self.captured = captured
         if case .user(let e) = body { userBody = Unmanaged.passUnretained(e) } else { userBody = nil }
+        self.locals = decl?.clauses.map(\.value) ?? []
     }
 
     /// Declared `native fn name(…, ...)`: takes named arguments beyond its parameters.

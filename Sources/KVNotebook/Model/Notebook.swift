@@ -83,6 +83,6 @@ public struct NotebookError: Error, Equatable, Sendable {
         self.message = message
     }
 
-    /// `nb.kvnb:12: error: …`, as compilers print it.
-    public var rendered: String { "\(path):\(line): error: \(message)" }
+    /// `nb.kvnb:12: error: …`, as compilers print it; line 0 is the file as a whole (it cannot be read).
+    public var rendered: String { line > 0 ? "\(path):\(line): error: \(message)" : "\(path): error: \(message)" }
 }

@@ -7,9 +7,9 @@ import Darwin
 
 /// Writes a file whole or not at all: into a temporary file in the same folder, then renamed over the target, so a
 /// reader (or a crash) never sees half of it.
-enum AtomicFile {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public enum AtomicFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     static func write(_ contents: String, to url: URL) throws(Failure) {

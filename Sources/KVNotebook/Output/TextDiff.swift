@@ -38,7 +38,35 @@ enum TextDiff {
         let newLine: Int
     }
 
+    /// Past this many cells the LCS table (4 bytes each) is not built: a committed rendering of 100,000 lines must
+    /// not cost 40 GB.
+    static let maxTableCells = 1 << 24
+
     private static func script(_ a: [String], _ b: [String]) -> [Op] {
+        // Lines equal at both ends are context; only the middle needs the table.
+        var head = 0
+        while head < a.count, head < b.count, a[head] == b[head] { head += 1 }
+        var tail = 0
+        while tail < a.count - head, tail < b.count - head, a[a.count - 1 - tail] == b[b.count - 1 - tail] { tail += 1 }
+        var ops = (0..<head).map { Op(kind: " ", text: a[$0], oldLine: $0 + 1, newLine: $0 + 1) }
+        let midA = Array(a[head..<(a.count - tail)]), midB = Array(b[head..<(b.count - tail)])
+        if (midA.count + 1) * (midB.count + 1) > maxTableCells {
+            // Too large to align: all of the old middle out, all of the new in.
+            ops += midA.enumerated().map { Op(kind: "-", text: $1, oldLine: head + $0 + 1, newLine: head + 1) }
+            ops += midB.enumerated().map { Op(kind: "+", text: $1, oldLine: head + midA.count + 1, newLine: head + $0 + 1) }
+        } else {
+            ops += lcsScript(midA, midB).map {
+                Op(kind: $0.kind, text: $0.text, oldLine: $0.oldLine + head, newLine: $0.newLine + head)
+            }
+        }
+        for k in 0..<tail {
+            let i = a.count - tail + k, j = b.count - tail + k
+            ops.append(Op(kind: " ", text: a[i], oldLine: i + 1, newLine: j + 1))
+        }
+        return ops
+    }
+
+    private static func lcsScript(_ a: [String], _ b: [String]) -> [Op] {
         let n = a.count, m = b.count
         // lcs[i][j]: the longest common subsequence of a[i...] and b[j...].
         var lcs = [[Int32]](repeating: [Int32](repeating: 0, count: m + 1), count: n + 1)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a `.kvnb` file: CommonMark whose fenced blocks with an info string starting with `kv` are cells. Fences
 /// follow CommonMark (up to three spaces of indent, three or more backticks or tildes, closed by a run of the same
 /// character at least as long); an unclosed fence is an error rather than swallowing the rest of the file.
@@ -17,7 +19,11 @@ public struct NotebookParser {
         let info: Substring
     }
 
+    /// Parses a notebook's text; `NotebookSource` reads files into the form this expects (LF, no BOM), and
+    /// stray CRs here are normalised the same way, so the text's origin does not matter.
     public func parse(_ text: String) throws(NotebookError) -> Notebook {
+        let text = text.contains("\r") || text.hasPrefix("\u{FEFF}")
+            ? try NotebookSource.text(from: Data(text.utf8), path: path) : text
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if text.hasSuffix("\n") { lines.removeLast() }
         var blocks: [Notebook.Block] = []
@@ -48,15 +54,19 @@ public struct NotebookParser {
                                     message: "this code fence is never closed: end the block with a line of "
                                         + String(repeating: fence.character, count: fence.length))
             }
-            let words = fence.info.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            // CommonMark splits the info string on any whitespace: ```kv<TAB>hide-code is a kv cell.
+            let words = fence.info.split(maxSplits: 1, omittingEmptySubsequences: true, whereSeparator: \.isWhitespace)
             guard words.first == "kv" else {
+                if let message = MisspelledCell.message(info: fence.info, fence: fence.character) {
+                    throw NotebookError(path: path, line: lineNumber, message: message)
+                }
                 // Another language's code block: prose, verbatim, no inline expressions inside.
                 for k in i...close { addText(lines[k] + "\n") }
                 i = close + 1
                 continue
             }
             var rest = words.count > 1 ? words[1] : ""
-            let isParameters = rest.split(separator: " ").first == "params"
+            let isParameters = rest.split(whereSeparator: \.isWhitespace).first == "params"
             if isParameters {
                 guard !sawParameters else {
                     throw NotebookError(path: path, line: lineNumber, message: "a notebook has at most one `kv params` cell")

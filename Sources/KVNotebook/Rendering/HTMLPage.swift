@@ -7,10 +7,13 @@ import KVRuntime
 public struct HTMLPage {
     public let notebook: Notebook
     public let run: NotebookRun
+    /// Raw HTML and any link pass into the page as written; off, `HTMLSanitizer` keeps only what Ink writes.
+    public let unsafeHTML: Bool
 
-    public init(notebook: Notebook, run: NotebookRun) {
+    public init(notebook: Notebook, run: NotebookRun, unsafeHTML: Bool = false) {
         self.notebook = notebook
         self.run = run
+        self.unsafeHTML = unsafeHTML
     }
 
     /// An HTML comment Ink passes through untouched (a space after `<!--` makes it one), replaced by the SVG.
@@ -19,6 +22,7 @@ public struct HTMLPage {
     public var html: String {
         let (markdown, charts) = MarkdownRenderer(notebook: notebook, run: run, charts: .placeholders).render()
         var body = MarkdownParser().html(from: InkCompatibility.joinParagraphLines(markdown))
+        if !unsafeHTML { body = HTMLSanitizer.sanitize(body) }
         for (name, chart) in charts {
             body = body.replacingOccurrences(of: name, with: "<figure>\n" + SVGChart(chart).svg + "</figure>")
         }

@@ -19,6 +19,11 @@ public struct NotebookRunner {
         do { session = try Session() } catch {
             throw ParameterError(message: "internal error loading the standard library: \(error.message)")
         }
+        session.baseDirectory = Session.folder(of: notebook.path)
+        var given: Set<String> = []
+        for o in overrides where !given.insert(o.name).inserted {
+            throw ParameterError(message: "-p \(o.name) is given twice")
+        }
         let known = notebook.parameters.map(Self.parameterNames) ?? []
         for o in overrides where !known.contains(o.name) {
             let list = notebook.parameters == nil ? "this notebook has no `kv params` cell"
@@ -93,10 +98,16 @@ public struct NotebookRunner {
                             run: inout NotebookRun) throws(ParameterError) -> NotebookRun.Outcome {
         do {
             let program = try Parser.parse(source(cell, notebook))
+            var seen: Set<String> = []
             for statement in program.statements {
                 guard case .binding(let name, let nameSpan, let valueExpr, _, _) = statement else {
                     throw Diagnostic(.syntax, "a `kv params` cell holds only assignments (`name = value`)",
                                      at: statement.span)
+                }
+                // A second default would silently win over the first (and `-p` would replace only one).
+                guard seen.insert(name).inserted else {
+                    throw Diagnostic(.syntax, "the parameter `\(name)` is given twice in the `kv params` cell",
+                                     at: nameSpan)
                 }
                 guard let override = overrides.last(where: { $0.name == name }) else {
                     try session.execute(statement)
@@ -147,7 +158,13 @@ public struct NotebookRunner {
         let file = SourceFile(name: notebook.name, text: String(repeating: " ", count: e.column - 1) + e.code,
                               lineOffset: e.line - 1)
         do {
-            guard let value = try session.run(file).last else {
+            // An inline is one expression: a `let` in prose would bind a name no code cell shows.
+            let program = try BigStack.run { () throws(Diagnostic) in try Parser.parse(file) }
+            guard program.statements.count == 1, case .expression = program.statements[0] else {
+                return .failed("\(notebook.name):\(e.line):\(e.column): error: an inline `{kv}` is one expression "
+                               + "(`{kv} batch * 2`), not a declaration or several statements: bind names in a kv cell")
+            }
+            guard let value = try session.execute(program.statements[0]) else {
                 return .failed("\(notebook.name):\(e.line):\(e.column): error: an inline `{kv}` expression must have a value")
             }
             return .value(value)

@@ -3,40 +3,42 @@ import Foundation
 
 /// Native implementations of the builtins `stdlib/core.kv` declares (math, lists, records, assertions).
 enum CoreBuiltins {
-    static func register(in interp: Interpreter) {
+    static let x = [ParameterSpec("x", .quantity)]
+
+    static var specs: [BuiltinSpec] {
+        var specs: [BuiltinSpec] = []
         for (name, f) in [("sqrt", 0.5)] as [(String, Double)] {
-            interp.registerNative(name) { c throws(Diagnostic) in
+            specs.append(BuiltinSpec.reading(name, x) { c throws(Diagnostic) in
                 let q = try c.quantity(0)
                 guard q.value >= 0 else { throw c.error("the square root of a negative number", at: 0, kind: .numeric) }
                 return try c.interpreter.binary(.pow, .quantity(q), .number(f), op: c.callSpan, left: c.spans[0],
                                                 right: c.callSpan)
-            }
+            })
         }
         let rounding: [(String, (Double) -> Double)] = [
             ("abs", { Swift.abs($0) }), ("floor", { $0.rounded(.down) }), ("ceil", { $0.rounded(.up) }),
             ("round", { $0.rounded(.toNearestOrAwayFromZero) }),
         ]
         for (name, op) in rounding {
-            interp.registerNative(name) { c throws(Diagnostic) in
+            specs.append(BuiltinSpec.reading(name, x) { c throws(Diagnostic) in
                 var q = try c.quantity(0)
                 q.value = op(q.value)
                 return .quantity(q)
-            }
+            })
         }
         let transcendental: [(String, (Double) -> Double)] = [("ln", Foundation.log), ("log2", Foundation.log2),
                                                                ("log10", Foundation.log10), ("exp", Foundation.exp)]
         for (name, op) in transcendental {
-            interp.registerNative(name) { c throws(Diagnostic) in
+            specs.append(BuiltinSpec.reading(name, [ParameterSpec("x", .plain)]) { c throws(Diagnostic) in
                 let v = op(try c.number(0))
                 guard v.isFinite else { throw c.error("\(name) of this number is not finite", at: 0, kind: .numeric) }
                 return .number(v)
-            }
+            })
         }
-        interp.registerNative("min") { c throws(Diagnostic) in try extremum(&c, smaller: true) }
-        interp.registerNative("max") { c throws(Diagnostic) in try extremum(&c, smaller: false) }
-        registerCollections(in: interp)
-        registerAssertions(in: interp)
-        TableBuiltins.register(in: interp)
+        let ab = [ParameterSpec("a", .any), ParameterSpec("b", .any)]
+        specs.append(BuiltinSpec.reading("min", ab) { c throws(Diagnostic) in try extremum(&c, smaller: true) })
+        specs.append(BuiltinSpec.reading("max", ab) { c throws(Diagnostic) in try extremum(&c, smaller: false) })
+        return specs + collections + assertions + RemainderBuiltins.specs
     }
 
     /// min(a, b) or min(list): values of one dimension.
@@ -60,8 +62,8 @@ enum CoreBuiltins {
         return best
     }
 
-    private static func registerCollections(in interp: Interpreter) {
-        interp.registerNative("len") { c throws(Diagnostic) in
+    private static let collections: [BuiltinSpec] = [
+        BuiltinSpec.reading("len", [ParameterSpec("x", .any)]) { c throws(Diagnostic) in
             switch c.arguments[0] {
             case .list(let l): return .number(Double(l.count))
             case .table(let t): return .number(Double(t.rows.count))
@@ -69,23 +71,23 @@ enum CoreBuiltins {
             case .string(let s): return .number(Double(s.count))
             default: throw c.error("len needs a list, record or string, not \(c.arguments[0].typeName)", at: 0, kind: .type)
             }
-        }
-        interp.registerNative("sum") { c throws(Diagnostic) in
+        },
+        BuiltinSpec.reading("sum", [ParameterSpec("list", .list)]) { c throws(Diagnostic) in
             let items = try c.list(0)
             guard var total = items.first else { return .number(0) }
             for item in items.dropFirst() {
                 total = try c.interpreter.binary(.add, total, item, op: c.spans[0], left: c.spans[0], right: c.spans[0])
             }
             return total
-        }
-        interp.registerNative("map") { c throws(Diagnostic) in
+        },
+        BuiltinSpec.reading("map", [ParameterSpec("list", .list), ParameterSpec("f", .function)]) { c throws(Diagnostic) in
             let items = try c.list(0), f = try c.function(1)
             var out: [Value] = []
             out.reserveCapacity(items.count)
             for item in items { out.append(try c.call(f, item, at: 1)) }
             return .list(out)
-        }
-        interp.registerNative("filter") { c throws(Diagnostic) in
+        },
+        BuiltinSpec.reading("filter", [ParameterSpec("list", .list), ParameterSpec("f", .function)]) { c throws(Diagnostic) in
             let items = try c.list(0), f = try c.function(1)
             var out: [Value] = []
             for item in items {
@@ -95,28 +97,29 @@ enum CoreBuiltins {
                 if keep { out.append(item) }
             }
             return .list(out)
-        }
-        interp.registerNative("fields") { c throws(Diagnostic) in
+        },
+        BuiltinSpec.reading("fields", [ParameterSpec("record", .record)]) { c throws(Diagnostic) in
             .list(try c.record(0).keys.map { .string($0) })
-        }
-        interp.registerNative("dimension_of") { c throws(Diagnostic) in
+        },
+        BuiltinSpec.reading("dimension_of", [ParameterSpec("x", .any)]) { c throws(Diagnostic) in
             guard case .quantity(let q) = c.arguments[0] else { return .string(c.arguments[0].typeName) }
             return .string(c.interpreter.units.name(of: q.dimension))
-        }
-        interp.registerNative("str") { c throws(Diagnostic) in
+        },
+        BuiltinSpec.reading("str", [ParameterSpec("x", .any)]) { c throws(Diagnostic) in
             .string(ValueFormatter(units: c.interpreter.units).format(c.arguments[0]))
-        }
-    }
+        },
+    ]
 
-    private static func registerAssertions(in interp: Interpreter) {
-        interp.registerNative("assert") { c throws(Diagnostic) in
+    private static let assertions: [BuiltinSpec] = [
+        BuiltinSpec.reading("assert", [ParameterSpec("condition", .bool), ParameterSpec("message", .string)]) { c throws(Diagnostic) in
             guard try c.bool(0) else {
                 let message = try c.string(1)
                 throw c.error(message.isEmpty ? "assertion failed: \(c.spans[0].text)" : message, kind: .assertion)
             }
             return .bool(true)
-        }
-        interp.registerNative("assert_eq") { c throws(Diagnostic) in
+        },
+        BuiltinSpec.reading("assert_eq", [ParameterSpec("a", .any), ParameterSpec("b", .any),
+                                  ParameterSpec("tol", .number(0...1))]) { c throws(Diagnostic) in
             let tol = try c.number(2)
             let (a, b) = (c.arguments[0], c.arguments[1])
             var same: Bool
@@ -136,6 +139,6 @@ enum CoreBuiltins {
                 throw c.error("assertion failed: \(f.format(a)) ≠ \(f.format(b))\(detail)", kind: .assertion)
             }
             return .bool(true)
-        }
-    }
+        },
+    ]
 }

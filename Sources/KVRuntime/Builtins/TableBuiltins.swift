@@ -1,11 +1,17 @@
 import KVLang
 /// Native implementations of the table and chart builtins `stdlib/tables.kv` declares: `sweep`, `table`, `plot`.
 enum TableBuiltins {
-    static func register(in interp: Interpreter) {
-        interp.registerNative("sweep") { c throws(Diagnostic) in .table(try sweep(&c)) }
-        interp.registerNative("table") { c throws(Diagnostic) in .table(try table(&c)) }
-        interp.registerNative("plot") { c throws(Diagnostic) in .chart(try ChartBuilder(context: c).build()) }
-    }
+    static let specs: [BuiltinSpec] = [
+        BuiltinSpec.reading("sweep", [ParameterSpec("f", .function)], takesRest: true) { c throws(Diagnostic) in
+            .table(try sweep(&c))
+        },
+        BuiltinSpec.reading("table", [ParameterSpec("rows", .list)]) { c throws(Diagnostic) in .table(try table(&c)) },
+        BuiltinSpec.reading("plot", [ParameterSpec("table", .table), ParameterSpec("x", .string),
+                             ParameterSpec("y", .custom("a column name or a list of them")),
+                             ParameterSpec("kind", .oneOf(["auto", "line", "bar"])), ParameterSpec("title", .string)]) {
+            c throws(Diagnostic) in .chart(try ChartBuilder(context: c).build())
+        },
+    ]
 
     /// f over the cartesian product of the named lists, the first list varying slowest (the order people read).
     private static func sweep(_ c: inout CallContext) throws(Diagnostic) -> Table {
@@ -23,17 +29,23 @@ enum TableBuiltins {
             throw c.error("sweep needs at least one named list to sweep over",
                           hint: "for example sweep(f, batch: [1, 8, 32])")
         }
-        let count = axes.reduce(1.0) { $0 * Double($1.values.count) }
-        guard count <= Double(Interpreter.maxListLength) else {
-            throw c.error("a sweep of \(Int(count)) rows is longer than the limit of \(Interpreter.maxListLength)",
-                          kind: .limit)
+        // The product of the lengths, checked at each step: 65,536⁴ overflows 64 bits.
+        var count = 1
+        for axis in axes {
+            let (product, overflow) = count.multipliedReportingOverflow(by: axis.values.count)
+            guard !overflow, product <= Interpreter.maxListLength else {
+                let lengths = axes.map { "\($0.values.count)" }.joined(separator: " × ")
+                throw c.error("a sweep of \(lengths) rows is longer than the limit of \(Interpreter.maxListLength)",
+                              kind: .limit)
+            }
+            count = product
         }
         let sweptNames = axes.map(\.name)
         let spans = c.rest.filter { sweptNames.contains($0.name) }.map(\.span)
         var resultFields: [String]?
         var rows: [[Value]] = []
         var odometer = [Int](repeating: 0, count: axes.count)
-        for _ in 0..<Int(count) {
+        for _ in 0..<count {
             var arguments = fixed
             for (k, axis) in axes.enumerated() {
                 arguments.append(NamedArgument(name: axis.name, value: axis.values[odometer[k]], span: spans[k]))

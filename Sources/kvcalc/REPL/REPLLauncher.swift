@@ -8,11 +8,15 @@ import KVRepl
 enum REPLLauncher {
     static let historyLimit = 1000
 
-    static func run(session: Session) {
+    /// False when stdin is not a terminal and an entry failed: piped input is a program, and its failure is the
+    /// exit status (an interactive session's errors are not).
+    @discardableResult
+    static func run(session: Session) -> Bool {
         var configuration = Repl.Configuration(style: Style(color: Terminal.wantsColor(1)))
         guard Terminal.isTTY(0) else {
-            Repl(session: session, reader: PlainReader(), output: .standard, configuration: configuration).run()
-            return
+            let repl = Repl(session: session, reader: PlainReader(), output: .standard, configuration: configuration)
+            repl.run()
+            return !repl.failed
         }
         let history = History.defaultURL(environment: ProcessInfo.processInfo.environment)
             .map { History(url: $0, limit: historyLimit) }
@@ -28,6 +32,7 @@ enum REPLLauncher {
         repl = created
         Interrupts.install()
         created.run()
+        return true
     }
 
     static func banner(color: Bool) -> String {

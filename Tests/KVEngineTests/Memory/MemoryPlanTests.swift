@@ -77,44 +77,6 @@ final class MemoryPlanTests: XCTestCase {
     }
 }
 
-final class KVCapacityTests: XCTestCase {
-    func testVLLM() throws {
-        // Llama-3-8B, one H100, vLLM defaults: budget 0.9 · 85,017,493,504 = 76,515,744,153.6;
-        // weights 16,060,522,496; profiled activation of 8192 tokens: MLP (4·4096 + 3·14336)·2·8192 + cos/sin
-        // 2·8192·128·2 = 977,272,832; non-torch 536,870,912 → 58,941,077,913.6 B; per 16-token block
-        // 16 · 131,072 = 2,097,152 B → 28,105 blocks = 449,680 tokens.
-        let c = try Fixtures.model("llama-3-8b").kvCapacity(gpu: h100, engine: .vllm)
-        XCTAssertEqual(c.activation, 977_272_832)
-        XCTAssertEqual(c.blocks, 28_105)
-        XCTAssertEqual(c.tokens, 449_680)
-    }
-
-    func testSGLang() throws {
-        // SGLang, tp = 1 → mem_fraction_static 0.88: free = 85,017,493,504 − 536,870,912 = 84,480,622,592;
-        // rest = 0.88 · free − 16,060,522,496 = 58,282,425,384.96 → ⌊/ 131,072⌋ = 444,659 tokens.
-        let c = try Fixtures.model("llama-3-8b").kvCapacity(gpu: h100, engine: .sglang)
-        XCTAssertEqual(c.fraction, 0.88)
-        XCTAssertEqual(c.tokens, 444_659)
-        XCTAssertEqual(KVEngine.ModelSpec.sglangMemFractionStatic(tp: 8), 0.81)
-    }
-
-    func testMLAUnderTP() throws {
-        // DeepSeek-V3 on 8 chips: the latent, 61 · 576 · 2 = 70,272 B/token, is replicated on every rank.
-        let c = try Fixtures.model("deepseek-v3").kvCapacity(gpu: h100, options: MemoryOptions(dtype: .fp8, tp: 8))
-        XCTAssertEqual(c.bytesPerToken, 70_272)
-        XCTAssertEqual(c.tokens % 16, 0)
-    }
-
-    func testNoRoomGivesZero() throws {
-        let c = try Fixtures.model("llama-3-8b").kvCapacity(gpu: Accelerator(name: "small", capacity: 8e9))
-        XCTAssertEqual(c.tokens, 0)
-        XCTAssertThrowsError(try Fixtures.model("llama-3-8b").kvCapacity(
-            gpu: h100, settings: EngineSettings(gpuMemoryUtilization: 1.5))) {
-            XCTAssertEqual(($0 as? EngineError)?.argument, "gpu_memory_utilization")
-        }
-    }
-}
-
 final class ExplainTests: XCTestCase {
     func testRowsAddUpToThePlan() throws {
         let m = try Fixtures.model("gemma-2-9b")

@@ -3,40 +3,59 @@ import KVEngine
 
 /// The hit-rate engine's builtins (declared with their documentation in stdlib/hitrate.kv).
 enum HitRateBuiltins {
-    static func register(in interp: Interpreter) {
-        interp.registerNative("hit_rate") { c throws(Diagnostic) in
-            let w = try c.workload(), method = try c.hitRateMethod()
-            let r = try c.engine { try hitRate(w, method: method) }
-            return .record(report(r, w, c.interpreter))
-        }
-        interp.registerNative("memory_for") { c throws(Diagnostic) in
-            let w = try c.workload(), target = try c.number(c.index(of: "target") ?? 0)
-            let m = try c.engine { try memoryFor(w, target: target) }
-            let i = c.interpreter
+    typealias P = EngineParameters
+
+    /// The workload's parameters, shared by hit_rate, memory_for, simulate, sensitivity and suggest.
+    static let model = ParameterSpec("model", .custom("a model record (full, or layers, kv_heads, head_dim)"))
+    static let memory = ParameterSpec("memory", .custom("bytes, or an accelerator record"))
+    static let traffic = [
+        ParameterSpec("turns", .custom("requests per conversation, ≥ 1")),
+        ParameterSpec("arrival", .custom("conversations per time")),
+        ParameterSpec("interval", .dimension(KnownNames.Dimension.time)),
+        ParameterSpec("seq", .custom("tokens per request")),
+        P.kvDtype,
+        ParameterSpec("model_size", .custom("bytes, or \"auto\"")),
+    ]
+    static let method = ParameterSpec("method", .oneOf(HitRateMethod.allCases.map(\.rawValue)))
+    static let blockSize = ParameterSpec("block_size", .count(1...1_048_576))
+    static let policy = ParameterSpec("policy", .oneOf(EvictionPolicy.allCases.map(\.rawValue)))
+
+    static let specs: [BuiltinSpec] = [
+        BuiltinSpec("hit_rate", [model, memory] + traffic + [method]) { a throws(Diagnostic) in
+            let w = try a.workload(), method = try a.hitRateMethod()
+            let r = try a.engine { try hitRate(w, method: method) }
+            return .record(report(r, w, a.interpreter))
+        },
+        BuiltinSpec("memory_for", [model, ParameterSpec("target", .number(0...1))] + traffic) { a throws(Diagnostic) in
+            let w = try a.workload(), target = try a.double("target")
+            let m = try a.engine { try memoryFor(w, target: target) }
+            let i = a.interpreter
             var r = Record()
             r["target"] = i.percent(m.target)
             r["memory"] = i.bytes(m.exactMemory)
-            r["conversations"] = i.quantity(m.exactConversations, [("conv", 1)])
+            r["conversations"] = i.conversations(m.exactConversations)
             r["shortcut_memory"] = i.bytes(m.shortcutMemory)
-            r["shortcut_conversations"] = i.quantity(m.shortcutConversations, [("conv", 1)])
+            r["shortcut_conversations"] = i.conversations(m.shortcutConversations)
             r["shortcut_hit_rate"] = i.percent(m.shortcutHitRate)
             return .record(r)
-        }
-        interp.registerNative("simulate") { c throws(Diagnostic) in
-            let w = try c.workload()
-            let thinkName = try c.string(c.index(of: "think") ?? 0)
-            guard let think = ThinkTime(rawValue: thinkName) else {
-                throw c.error("`think` must be \"exponential\" or \"fixed\", not \"\(thinkName)\"", at: c.index(of: "think"))
-            }
-            let block = try c.count("block_size")
-            let conversations = try c.number(c.index(of: "conversations") ?? 0)
-            let seed = try c.count("seed")
-            let result = try c.engine { () throws -> SimulationResult in
-                var config = try SimulationConfig(w, thinkTime: think, blockSize: block, seed: UInt64(seed))
-                if conversations > 0 { config.conversations = Int(min(conversations, 1e7)) }
+        },
+        BuiltinSpec("simulate", [model, memory] + traffic + [
+            ParameterSpec("think", .oneOf(ThinkTime.allCases.map(\.rawValue))), ParameterSpec("block_size", .count(1...1_048_576)),
+            // 0 is the documented default (enough for ten conversation lifetimes); the simulation keeps a few
+            // words per conversation, so the bound keeps memory in hand.
+            ParameterSpec("conversations", .count(0...10_000_000)),
+            ParameterSpec("seed", .count(0...WholeNumber.largest)),
+        ]) { a throws(Diagnostic) in
+            let w = try a.workload()
+            guard let think = ThinkTime(rawValue: try a.string("think")) else { throw a.error("internal: think") }
+            let block = try a.int("block_size"), conversations = try a.int("conversations"), seed = try a.int("seed")
+            let result = try a.engine { () throws -> SimulationResult in
+                let config = try SimulationConfig(w, thinkTime: think, blockSize: block,
+                                                  conversations: conversations > 0 ? conversations : nil,
+                                                  seed: UInt64(seed))
                 return try simulate(config)
             }
-            let i = c.interpreter
+            let i = a.interpreter
             var r = Record()
             r["hit_rate"] = i.percent(result.tokenHitRate.mean)
             r["low"] = i.percent(result.tokenHitRate.low)
@@ -44,28 +63,34 @@ enum HitRateBuiltins {
             r["request_hit_rate"] = i.percent(result.requestHitRate.mean)
             r["request_low"] = i.percent(result.requestHitRate.low)
             r["request_high"] = i.percent(result.requestHitRate.high)
-            r["requests"] = i.quantity(Double(result.requests), [("req", 1)])
+            r["requests"] = i.requests(Double(result.requests))
             return .record(r)
-        }
-        interp.registerNative("replay") { c throws(Diagnostic) in
-            let path = try c.string(0), policy = try c.policy(), block = try c.count("block_size")
-            let capacity = try c.capacityBlocks(blockSize: block)
-            let r = try c.engine { try KVEngine.replay(path: path, capacity: capacity, policy: policy, blockSize: block) }
-            let i = c.interpreter
+        },
+        BuiltinSpec("replay", [
+            ParameterSpec("path", .path), ParameterSpec("capacity", .custom("blocks, or bytes with a model")), policy,
+            blockSize, ParameterSpec("model", .record), P.kvDtype,
+        ]) { a throws(Diagnostic) in
+            let path = try a.string("path"), policy = try a.policy(), block = try a.int("block_size")
+            // A model given with a capacity in blocks is not needed, but a misspelled one is still an error.
+            if case .record(let r) = try a.value("model"), !r.isEmpty { _ = try ModelRecord.spec(r, at: a.span("model")) }
+            let capacity = try a.capacityBlocks(blockSize: block)
+            let r = try a.engine { try KVEngine.replay(path: a.interpreter.resolvePath(path), capacity: capacity, policy: policy, blockSize: block) }
+            let i = a.interpreter
             var out = Record()
-            out["requests"] = i.quantity(Double(r.requests), [("req", 1)])
+            out["requests"] = i.requests(Double(r.requests))
             out["capacity"] = .number(Double(r.capacity))
             out["lookups"] = .number(Double(r.lookups))
             out["hits"] = .number(Double(r.hits))
             out["block_hit_rate"] = i.percent(r.blockHitRate)
             out["token_hit_rate"] = i.percent(r.tokenHitRate)
             return .record(out)
-        }
-        interp.registerNative("replay_curve") { c throws(Diagnostic) in
-            let path = try c.string(0), policy = try c.policy(), block = try c.count("block_size")
-            let points = try c.count("points")
-            let curve = try c.engine { try replayCurve(path: path, policy: policy, blockSize: block) }
-            let i = c.interpreter
+        },
+        BuiltinSpec("replay_curve", [ParameterSpec("path", .path), policy, blockSize,
+                                     ParameterSpec("points", .count(2...100_000))]) { a throws(Diagnostic) in
+            let path = try a.string("path"), policy = try a.policy(), block = try a.int("block_size")
+            let points = try a.int("points")
+            let curve = try a.engine { try replayCurve(path: a.interpreter.resolvePath(path), policy: policy, blockSize: block) }
+            let i = a.interpreter
             return .table(Table(records: curve.rows(points: points).map { row in
                 var r = Record()
                 r["capacity"] = .number(Double(row.capacity))
@@ -73,11 +98,11 @@ enum HitRateBuiltins {
                 r["token_hit_rate"] = i.percent(row.tokenHitRate)
                 return r
             }))
-        }
-        interp.registerNative("sensitivity") { c throws(Diagnostic) in
-            let w = try c.workload(), method = try c.hitRateMethod()
-            let rows = try c.engine { try KVEngine.sensitivity(w, method: method) }
-            let i = c.interpreter
+        },
+        BuiltinSpec("sensitivity", [model, memory] + traffic + [method]) { a throws(Diagnostic) in
+            let w = try a.workload(), method = try a.hitRateMethod()
+            let rows = try a.engine { try KVEngine.sensitivity(w, method: method) }
+            let i = a.interpreter
             return .table(Table(records: rows.map { row in
                 var r = Record()
                 r["input"] = .string(row.input)
@@ -86,34 +111,34 @@ enum HitRateBuiltins {
                 r["elasticity"] = row.elasticity.map { .number($0) } ?? .string("n/a")
                 return r
             }))
-        }
-        interp.registerNative("suggest") { c throws(Diagnostic) in
-            let w = try c.workload(), method = try c.hitRateMethod()
-            let advice = try c.engine { try KVEngine.suggest(w, method: method) }
-            return .table(Table(records: advice.map { a in
+        },
+        BuiltinSpec("suggest", [model, memory] + traffic + [method]) { a throws(Diagnostic) in
+            let w = try a.workload(), method = try a.hitRateMethod()
+            let advice = try a.engine { try KVEngine.suggest(w, method: method) }
+            return .table(Table(records: advice.map { x in
                 var r = Record()
-                r["kind"] = .string(a.kind.rawValue)
-                r["argument"] = .string(a.argument ?? "")
-                r["value"] = a.value.map { .number($0) } ?? .string("")
-                r["message"] = .string(a.message)
+                r["kind"] = .string(x.kind.rawValue)
+                r["argument"] = .string(x.argument ?? "")
+                r["value"] = x.value.map { .number($0) } ?? .string("")
+                r["message"] = .string(x.message)
                 return r
             }))
-        }
-    }
+        },
+    ]
 
     static func report(_ r: HitRateReport, _ w: HitRateWorkload, _ i: Interpreter) -> Record {
         var out = Record()
         out["hit_rate"] = i.percent(r.hitRate)
-        out["memory_per_token"] = i.quantity(r.memoryPerToken, [("KiB", 1), ("token", -1)])
+        out["memory_per_token"] = i.perToken(r.memoryPerToken)
         out["max_cached_tokens"] = i.tokens(r.maxCachedTokens)
-        out["max_cached_conversations"] = i.quantity(r.maxCachedConversations, [("conv", 1)])
-        out["active_conversations"] = i.quantity(r.activeConversations, [("conv", 1)])
-        out["cached_conversations"] = i.quantity(r.cachedConversations, [("conv", 1)])
+        out["max_cached_conversations"] = i.conversations(r.maxCachedConversations)
+        out["active_conversations"] = i.conversations(r.activeConversations)
+        out["cached_conversations"] = i.conversations(r.cachedConversations)
         out["cache_utilization"] = i.percent(r.cacheUtilization)
         out["cache_memory"] = i.bytes(r.cacheMemory)
-        out["qps"] = i.quantity(r.qps, [("qps", 1)])
-        out["tokens_per_second"] = i.quantity(r.tokensPerSecond, [("token", 1), ("s", -1)])
-        out["cache_hits_per_second"] = i.quantity(r.cacheHitsPerSecond, [("token", 1), ("s", -1)])
+        out["qps"] = i.quantity(r.qps, [(KnownNames.Unit.qps, 1)])
+        out["tokens_per_second"] = i.quantity(r.tokensPerSecond, [(KnownNames.Unit.token, 1), (KnownNames.Unit.second, -1)])
+        out["cache_hits_per_second"] = i.quantity(r.cacheHitsPerSecond, [(KnownNames.Unit.token, 1), (KnownNames.Unit.second, -1)])
         out["latency_reduction"] = i.percent(r.latencyReduction)
         out["memory_efficiency"] = i.percent(r.memoryEfficiency)
         out["advice"] = .list(r.advice.map { .string($0) })
@@ -122,79 +147,76 @@ enum HitRateBuiltins {
     }
 }
 
-extension CallContext {
+extension Arguments {
     /// The workload the hit-rate builtins share: the model's KV shape, memory, model size and traffic.
     func workload() throws(Diagnostic) -> HitRateWorkload {
-        guard let mi = index(of: "model") else { throw error("internal: no model parameter") }
-        let m = try record(mi)
-        func field(_ f: String, _ fallback: Double? = nil) throws(Diagnostic) -> Double {
-            guard let v = m[f] else {
-                if let fallback { return fallback }
-                throw error("the model needs `\(f)` (a hit-rate model needs layers, kv_heads and head_dim)", at: mi)
-            }
-            guard case .quantity(let q) = v, q.dimension.isDimensionless else {
-                throw error("the model's `\(f)` must be a plain number", at: mi, kind: .type)
-            }
-            return q.value
-        }
-        let layers = try field("layers")
-        let heads = m["heads"] != nil ? try field("heads") : nil
-        let kvHeads = try field("kv_heads", heads)
-        let hidden = m["hidden"] != nil ? try field("hidden") : nil
-        let headDim = try field("head_dim", hidden.flatMap { h in heads.map { h / $0 } })
+        let m = try HitRateModelRecord(try record("model"), at: span("model"), units: interpreter.units)
         let kvBytes = (try dtype("kv_dtype") ?? .bf16).bytes
-        let memory = try memoryArgument()
-        let modelSize = try modelSizeArgument(m, at: mi)
-        let turns = try plain("turns", dimension: "Request/Conversation")
-        let arrival = try quantity(index(of: "arrival") ?? 0, per: "Conversation/Time", name: "arrival")
-        let interval = try quantity(index(of: "interval") ?? 0, dimension: "Time")
-        let seq = try plain("seq", dimension: "Token/Request", alsoAccept: "Token")
-        return HitRateWorkload(layers: layers, kvHeads: kvHeads, headDim: headDim, kvBytes: kvBytes, memory: memory,
-                               modelSize: modelSize, turns: turns, arrival: arrival, interval: interval, seq: seq)
+        let memory = has("memory") ? try memoryArgument() : 0  // memory_for solves for it
+        let modelSize = try modelSizeArgument(m)
+        typealias D = KnownNames.Dimension
+        let turns = try plain("turns", dimension: "\(D.request)/\(D.conversation)")
+        let arrival = try rate("arrival", per: "\(D.conversation)/\(D.time)")
+        let interval = try double("interval")
+        let seq = try plain("seq", dimension: "\(D.token)/\(D.request)", alsoAccept: D.token)
+        return HitRateWorkload(layers: Double(m.layers), kvHeads: Double(m.kvHeads), headDim: Double(m.headDim),
+                               kvBytes: kvBytes, memory: memory, modelSize: modelSize, turns: turns, arrival: arrival,
+                               interval: interval, seq: seq)
     }
 
     /// Memory: bytes, or an accelerator record (its `memory`).
     private func memoryArgument() throws(Diagnostic) -> Double {
-        guard let i = index(of: "memory") else { return 0 }
-        if case .record(let r) = arguments[i], case .quantity(let q)? = r["memory"],
-           q.dimension == interpreter.units.dimension(named: "Information") {
-            return q.value
+        if case .record(let r) = try value("memory") {
+            return try AcceleratorRecord.accelerator(r, at: span("memory"), argument: "memory",
+                                                     units: interpreter.units).capacity
         }
-        return try quantity(i, dimension: "Information")
+        let i = try index("memory")
+        let bytes = try context.quantity(i, dimension: KnownNames.Dimension.information)
+        guard bytes.isFinite, bytes >= 0 else { throw error("`memory` must be a finite, non-negative number of bytes", at: "memory") }
+        return bytes
     }
 
     /// The weights' bytes: `model_size` when given; else the record's own `model_size` field (the seed's presets);
     /// else the model's bf16 weights, counted by the memory engine.
-    private func modelSizeArgument(_ m: Record, at mi: Int) throws(Diagnostic) -> Double {
-        if let i = index(of: "model_size"), case .quantity = arguments[i] {
-            return try quantity(i, dimension: "Information")
+    private func modelSizeArgument(_ m: HitRateModelRecord) throws(Diagnostic) -> Double {
+        switch try value("model_size") {
+        case .string("auto"): break
+        case .quantity:
+            let bytes = try context.quantity(try index("model_size"), dimension: KnownNames.Dimension.information)
+            guard bytes.isFinite, bytes >= 0 else {
+                throw error("`model_size` must be a finite, non-negative number of bytes", at: "model_size")
+            }
+            return bytes
+        case let other:
+            let shown: String
+            if case .string(let s) = other { shown = "\"\(s)\"" } else { shown = other.typeName }
+            throw error("`model_size` must be bytes or \"auto\", not \(shown)", at: "model_size", kind: .type)
         }
-        if case .quantity(let q)? = m["model_size"], q.dimension == interpreter.units.dimension(named: "Information") {
-            return q.value
+        if let size = m.modelSize { return size }
+        guard let spec = m.spec else {
+            throw error("cannot size the model's weights: it has only layers, kv_heads and head_dim", at: "model",
+                        hint: "give `model_size:` or a full model record")
         }
-        let spec: ModelSpec
-        do { spec = try ModelRecord.spec(from: m) } catch {
-            throw self.error("cannot size the model's weights: it \(error.message); give `model_size:`", at: mi)
-        }
-        return try engine { try spec.weights(dtype: .bf16).bytes }
+        return try engine { try spec.checkpointWeights().bytes }
     }
 
-    /// A plain number, or a quantity of the given dimension (turns: req/conv; seq: tokens or token/req).
+    /// A plain number, or a quantity of the given dimension (turns: req/conv; seq: tokens or token/req); finite.
     private func plain(_ name: String, dimension: String, alsoAccept other: String? = nil) throws(Diagnostic) -> Double {
-        guard let i = index(of: name) else { throw error("internal: no parameter `\(name)`") }
-        let q = try quantity(i)
+        let q = try quantity(name)
+        guard q.value.isFinite else { throw error("`\(name)` is not finite", at: name, kind: .numeric) }
         if q.dimension.isDimensionless { return q.value }
         for d in [dimension] + (other.map { [$0] } ?? []) where dimensionNamed(d) == q.dimension { return q.value }
-        throw error("`\(name)` must be a number or \(dimension), not \(interpreter.units.name(of: q.dimension))", at: i,
+        throw error("`\(name)` must be a number or \(dimension), not \(interpreter.units.name(of: q.dimension))", at: name,
                     kind: .dimension)
     }
 
-    private func quantity(_ i: Int, per formula: String, name: String) throws(Diagnostic) -> Double {
-        let q = try quantity(i)
+    private func rate(_ name: String, per formula: String) throws(Diagnostic) -> Double {
+        let q = try quantity(name)
         guard q.dimension == dimensionNamed(formula) else {
             throw error("`\(name)` must be conversations per time, like 2 conv/s, not "
-                        + interpreter.units.name(of: q.dimension), at: i, kind: .dimension)
+                        + interpreter.units.name(of: q.dimension), at: name, kind: .dimension)
         }
+        guard q.value.isFinite else { throw error("`\(name)` is not finite", at: name, kind: .numeric) }
         return q.value
     }
 
@@ -212,43 +234,40 @@ extension CallContext {
     }
 
     func hitRateMethod() throws(Diagnostic) -> HitRateMethod {
-        guard let i = index(of: "method") else { return .seed }
-        let s = try string(i)
-        guard let m = HitRateMethod(rawValue: s) else {
-            throw error("`method` must be one of " + HitRateMethod.allCases.map { "\"\($0.rawValue)\"" }
-                .joined(separator: ", ") + ", not \"\(s)\"", at: i)
-        }
+        guard let m = HitRateMethod(rawValue: try string("method")) else { throw error("internal: method") }
         return m
     }
 
     func policy() throws(Diagnostic) -> EvictionPolicy {
-        guard let i = index(of: "policy") else { return .lru }
-        let s = try string(i)
-        guard let p = EvictionPolicy(rawValue: s) else {
-            throw error("`policy` must be \"lru\", \"fifo\" or \"lfu\", not \"\(s)\"", at: i)
-        }
+        guard let p = EvictionPolicy(rawValue: try string("policy")) else { throw error("internal: policy") }
         return p
     }
 
-    /// Capacity in blocks: a plain whole number, or bytes with a `model:` (blocks × block_size × KV bytes per token).
+    /// Capacity in blocks: a plain whole number, or bytes with a `model:` (⌊bytes / (block_size × KV bytes per
+    /// token)⌋ blocks, checked to fit before it becomes an Int).
     func capacityBlocks(blockSize: Int) throws(Diagnostic) -> Int {
-        guard let i = index(of: "capacity") else { throw error("internal: no capacity parameter") }
-        let q = try quantity(i)
+        let q = try quantity("capacity")
         if q.dimension.isDimensionless {
-            guard q.value >= 0, q.value == q.value.rounded(), q.value < 1e12 else {
-                throw error("`capacity` in blocks must be a whole number", at: i)
+            guard let n = WholeNumber.exactly(q.value, in: 0...WholeNumber.largest) else {
+                throw error("`capacity` in blocks must be \(WholeNumber.describe(0...WholeNumber.largest)), "
+                            + "not \(NumberFormat.format(q.value))", at: "capacity")
             }
-            return Int(q.value)
+            return n
         }
-        guard q.dimension == interpreter.units.dimension(named: "Information") else {
-            throw error("`capacity` must be blocks (a number) or bytes", at: i, kind: .dimension)
+        guard q.dimension == interpreter.units.dimension(named: KnownNames.Dimension.information) else {
+            throw error("`capacity` must be blocks (a number) or bytes", at: "capacity", kind: .dimension)
         }
-        guard let mi = index(of: "model"), case .record(let r) = arguments[mi], !r.isEmpty else {
-            throw error("`capacity` in bytes needs a `model:` to know the bytes per token", at: i)
+        guard case .record(let r) = try value("model"), !r.isEmpty else {
+            throw error("`capacity` in bytes needs a `model:` to know the bytes per token", at: "capacity")
         }
-        let spec = try model()
+        let spec = try ModelRecord.spec(r, at: span("model"))
         let kvDtype = try dtype("kv_dtype") ?? .bf16
         let perToken = try engine { try spec.kvPerToken(kvDtype: kvDtype) }
-        return Int((q.value / (Double(blockSize) * perToken)).rounded(.down))
+        let blocks = (q.value / (Double(blockSize) * perToken)).rounded(.down)
+        guard let n = WholeNumber.exactly(blocks, in: 0...WholeNumber.largest) else {
+            throw error("`capacity` of \(NumberFormat.format(q.value)) B is \(NumberFormat.format(blocks)) blocks of "
+                        + "\(blockSize) tokens; it must come to 0 … 2^53 blocks", at: "capacity")
+        }
+        return n
     }
 }

@@ -3,86 +3,116 @@ import KVEngine
 
 /// The memory engine's builtins (declared with their documentation in stdlib/memory.kv).
 enum MemoryBuiltins {
-    static func register(in interp: Interpreter) {
-        interp.registerNative("hf_config") { c throws(Diagnostic) in
-            let path = try c.string(0)
+    typealias P = EngineParameters
+
+    static let specs: [BuiltinSpec] = [
+        BuiltinSpec("hf_config", [ParameterSpec("path", .path)]) { a throws(Diagnostic) in
+            let path = try a.string("path")
             // A config.json is named for its folder (the model's repository); another file for itself.
             let file = path.split(separator: "/").last.map(String.init) ?? path
             let folder = path.split(separator: "/").dropLast().last.map(String.init)
             let name = file == "config.json" ? folder ?? "model" : String(file.split(separator: ".").first ?? "model")
-            let spec = try c.engine { try ModelSpec.load(hfConfigPath: path, name: name) }
+            let spec = try a.engine { try ModelSpec.load(hfConfigPath: a.interpreter.resolvePath(path), name: name) }
             return .record(ModelRecord.record(from: spec))
-        }
-        interp.registerNative("params") { c throws(Diagnostic) in
-            let m = try c.model(), active = try c.bool(1)
-            return c.interpreter.quantity(Double(try c.engine { try m.params(active: active) }), [("params", 1)])
-        }
-        interp.registerNative("param_groups") { c throws(Diagnostic) in
-            let m = try c.model()
-            let b = try c.engine { try m.paramBreakdown() }
+        },
+        BuiltinSpec("params", [P.model, ParameterSpec("active", .bool)]) { a throws(Diagnostic) in
+            let m = try a.model(), active = try a.bool("active")
+            return a.interpreter.params(Double(try a.engine { try m.params(active: active) }))
+        },
+        BuiltinSpec("param_groups", [P.model]) { a throws(Diagnostic) in
+            let m = try a.model()
+            let b = try a.engine { try m.paramBreakdown() }
             var r = Record()
             for g in ParamGroup.allCases where b.params(in: g) > 0 {
-                r[g.rawValue] = c.interpreter.quantity(Double(b.params(in: g)), [("params", 1)])
+                r[g.rawValue] = a.interpreter.params(Double(b.params(in: g)))
             }
-            r["total"] = c.interpreter.quantity(Double(b.total), [("params", 1)])
+            r["total"] = a.interpreter.params(Double(b.total))
             return .record(r)
-        }
-        interp.registerNative("weights") { c throws(Diagnostic) in
-            let m = try c.model(), o = try c.memoryOptions()
-            return c.interpreter.bytes(try c.engine { try m.weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep) }.bytes)
-        }
-        interp.registerNative("kv_per_token") { c throws(Diagnostic) in
-            let m = try c.model()
-            let d = try c.dtype("kv_dtype") ?? .bf16
-            return c.interpreter.quantity(try c.engine { try m.kvPerToken(kvDtype: d) }, [("KiB", 1), ("token", -1)])
-        }
-        interp.registerNative("kv_cache") { c throws(Diagnostic) in
-            let m = try c.model(), batch = try c.count("batch"), seq = try c.tokens("seq")
-            let d = try c.dtype("kv_dtype") ?? .bf16, tp = try c.count("tp"), pp = try c.count("pp")
-            return c.interpreter.bytes(try c.engine {
-                try m.kvCache(batch: batch, seq: seq, kvDtype: d, tp: tp, pp: pp)
-            }.bytes)
-        }
-        interp.registerNative("activation") { c throws(Diagnostic) in
-            let m = try c.model(), batch = try c.count("batch"), seq = try c.tokens("seq"), o = try c.memoryOptions()
+        },
+        BuiltinSpec("weights", [P.model, P.dtype, P.tp, P.pp, P.ep]) { a throws(Diagnostic) in
+            let m = try a.model(), o = try a.memoryOptions()
+            return a.interpreter.bytes(try a.engine { try m.weights(options: o) }.bytes)
+        },
+        BuiltinSpec("kv_per_token", [P.model, P.kvDtype]) { a throws(Diagnostic) in
+            let m = try a.model(), d = try a.dtype("kv_dtype") ?? .bf16
+            return a.interpreter.perToken(try a.engine { try m.kvPerToken(kvDtype: d) })
+        },
+        BuiltinSpec("kv_cache", [P.model, P.batch, P.seq, P.kvDtype, P.tp, P.pp]) { a throws(Diagnostic) in
+            let m = try a.model(), batch = try a.int("batch"), seq = try a.int("seq")
+            let d = try a.dtype("kv_dtype") ?? .bf16, tp = try a.int("tp"), pp = try a.int("pp")
+            return a.interpreter.bytes(try a.engine { try m.kvCache(batch: batch, seq: seq, kvDtype: d, tp: tp, pp: pp) }.bytes)
+        },
+        BuiltinSpec("activation", [P.model, P.batch, P.seq, P.computeDtype, P.logits, P.tp, P.ep, P.ratio]) { a throws(Diagnostic) in
+            let m = try a.model(), batch = try a.int("batch"), seq = try a.int("seq"), o = try a.memoryOptions()
             if let ratio = o.activationRatio {
-                return c.interpreter.bytes(try c.engine {
-                    try m.activation(ratio: ratio, dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
-                })
+                return a.interpreter.bytes(try a.engine { ratio * (try m.weights(options: o).bytes) })
             }
-            return c.interpreter.bytes(try c.engine {
+            return a.interpreter.bytes(try a.engine {
                 try m.activation(batch: batch, seq: seq, dtype: o.dtype, logits: o.logits, tp: o.tp, ep: o.ep)
             }.bytes)
-        }
-        interp.registerNative("memory") { c throws(Diagnostic) in
-            let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions()
-            let batch = try c.count("batch"), seq = try c.tokens("seq")
-            let plan = try c.engine { try m.memory(gpu: gpu, batch: batch, seq: seq, options: o) }
-            return .record(planRecord(plan, c.interpreter))
-        }
-        interp.registerNative("max_batch") { c throws(Diagnostic) in
-            let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions(), seq = try c.tokens("seq")
-            return .number(Double(try c.engine { try m.maxBatch(gpu: gpu, seq: seq, options: o) }))
-        }
-        interp.registerNative("max_seq") { c throws(Diagnostic) in
-            let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions(), batch = try c.count("batch")
-            return c.interpreter.tokens(Double(try c.engine { try m.maxSeq(gpu: gpu, batch: batch, options: o) }))
-        }
-        interp.registerNative("min_devices") { c throws(Diagnostic) in
-            let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions()
-            let batch = try c.count("batch"), seq = try c.tokens("seq")
-            let n = try c.engine { try m.minDevices(gpu: gpu, batch: batch, seq: seq, options: o) }
+        },
+        BuiltinSpec("memory", [P.model, P.gpu, P.batch, P.seq] + P.planOptions + memoryEngineOptions) { a throws(Diagnostic) in
+            let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions()
+            let batch = try a.int("batch"), seq = try a.int("seq")
+            if try a.string("engine") == "none" {
+                for name in memoryEngineOptions.map(\.name) where name != "engine" && name != "version" {
+                    let v = try a.value(name)
+                    if case .string("auto") = v { continue }
+                    if name == "enforce_eager", case .bool(false) = v { continue }
+                    throw a.error("`\(name)` needs engine: \"vllm\" or \"sglang\"", at: name)
+                }
+                let plan = try a.engine { try m.memory(gpu: gpu, batch: batch, seq: seq, options: o) }
+                return .record(planRecord(plan, a.interpreter))
+            }
+            let (release, flags) = try engineSetup(&a)
+            let s = try a.engine {
+                try m.servingMemory(gpu: gpu, batch: batch, seq: seq, options: o, release: release, flags: flags)
+            }
+            var r = planRecord(s.plan, a.interpreter)
+            r["non_torch"] = a.interpreter.bytes(s.nonTorch)
+            r["cuda_graphs"] = a.interpreter.bytes(s.cudaGraphs)
+            r["step_tokens"] = a.interpreter.tokens(Double(s.stepTokens))
+            r["engine"] = .string(release.engine.rawValue)
+            r["version"] = .string(release.version.text)
+            return .record(r)
+        },
+        BuiltinSpec("max_batch", [P.model, P.gpu, P.seq] + P.planOptions) { a throws(Diagnostic) in
+            let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions(), seq = try a.int("seq")
+            return .number(Double(try a.engine { try m.maxBatch(gpu: gpu, seq: seq, options: o) }))
+        },
+        BuiltinSpec("max_seq", [P.model, P.gpu, P.batch] + P.planOptions) { a throws(Diagnostic) in
+            let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions(), batch = try a.int("batch")
+            return a.interpreter.tokens(Double(try a.engine { try m.maxSeq(gpu: gpu, batch: batch, options: o) }))
+        },
+        BuiltinSpec("min_devices", [P.model, P.gpu, P.batch, P.seq] + P.planOptions) { a throws(Diagnostic) in
+            let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions()
+            let batch = try a.int("batch"), seq = try a.int("seq")
+            let n = try a.engine { try m.minDevices(gpu: gpu, batch: batch, seq: seq, options: o) }
             var r = Record()
-            r["devices"] = c.interpreter.quantity(Double(n.devices), [("GPU", 1)])
+            r["devices"] = a.interpreter.devices(Double(n.devices))
             r["tp"] = .number(Double(n.tp))
             r["pp"] = .number(Double(n.pp))
-            r["plan"] = .record(planRecord(n.plan, c.interpreter))
+            r["plan"] = .record(planRecord(n.plan, a.interpreter))
             return .record(r)
-        }
-        interp.registerNative("explain") { c throws(Diagnostic) in
-            let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions()
-            let batch = try c.count("batch"), seq = try c.tokens("seq")
-            let e = try c.engine { try m.explain(gpu: gpu, batch: batch, seq: seq, options: o) }
+        },
+        BuiltinSpec("explain", [explainSubject, explainGPU, P.batch, P.seq] + P.planOptions) { a throws(Diagnostic) in
+            // A kv_capacity result carries its derivation: each subtraction with its factors.
+            if case .record(let k) = try a.value("model"), case .table(let t)? = k["derivation"],
+               k["family"] != nil {
+                return .table(t)
+            }
+            guard case .record(let record) = try a.value("model") else {
+                throw a.error("`model` must be a model record or a kv_capacity result, not \(try a.value("model").typeName)",
+                              at: "model", kind: .type)
+            }
+            let m = try ModelRecord.spec(record, at: a.span("model"), argument: "model")
+            guard case .record(let g) = try a.value("gpu") else {
+                throw a.error("explain of a model needs `gpu`, an accelerator record such as H100", at: "gpu", kind: .type)
+            }
+            let gpu = try AcceleratorRecord.accelerator(g, at: a.span("gpu"), argument: "gpu", units: a.interpreter.units)
+            let o = try a.memoryOptions(model: m)
+            let batch = try a.int("batch"), seq = try a.int("seq")
+            let e = try a.engine { try m.explain(gpu: gpu, batch: batch, seq: seq, options: o) }
             return .table(Table(records: e.rows.map { row in
                 var r = Record()
                 r["component"] = .string(row.component)
@@ -91,43 +121,17 @@ enum MemoryBuiltins {
                 let product = row.component == "weights" || row.component == "kv_cache"
                 r["factors"] = .string(row.factors.map { "\($0.name) \(NumberFormat.format($0.value))" }
                     .joined(separator: product ? " × " : ", "))
-                r["bytes"] = c.interpreter.bytes(row.bytes)
+                r["bytes"] = a.interpreter.bytes(row.bytes)
                 return r
             }))
-        }
-        interp.registerNative("kv_capacity") { c throws(Diagnostic) in
-            let m = try c.model(), gpu = try c.accelerator(), o = try c.memoryOptions()
-            let engineName = try c.string(c.index(of: "engine") ?? 2)
-            guard let engine = ServingEngine(rawValue: engineName) else {
-                throw c.error("`engine` must be \"vllm\" or \"sglang\", not \"\(engineName)\"", at: c.index(of: "engine"))
-            }
-            var s = EngineSettings()
-            s.gpuMemoryUtilization = try c.number(c.index(of: "gpu_memory_utilization") ?? 0)
-            s.maxNumBatchedTokens = try c.count("max_num_batched_tokens")
-            s.maxNumSeqs = try c.count("max_num_seqs")
-            let block = try c.number(c.index(of: "block_size") ?? 0)
-            s.blockSize = block > 0 ? Int(block) : nil
-            let fraction = try c.number(c.index(of: "mem_fraction_static") ?? 0)
-            s.memFractionStatic = fraction > 0 ? fraction : nil
-            s.nonTorchBytes = try c.quantity(c.index(of: "non_torch") ?? 0, dimension: "Information")
-            let settings = s
-            let k = try c.engine { try m.kvCapacity(gpu: gpu, engine: engine, options: o, settings: settings) }
-            let i = c.interpreter
-            var r = Record()
-            r["engine"] = .string(k.engine.rawValue)
-            r["tokens"] = i.tokens(Double(k.tokens))
-            r["blocks"] = .number(Double(k.blocks))
-            r["block_size"] = i.tokens(Double(k.blockSize))
-            r["bytes"] = i.bytes(k.bytes)
-            r["per_token"] = i.quantity(k.bytesPerToken, [("KiB", 1), ("token", -1)])
-            r["budget"] = i.bytes(k.budget)
-            r["weights"] = i.bytes(k.weights)
-            r["activation"] = i.bytes(k.activation)
-            r["non_torch"] = i.bytes(k.nonTorch)
-            r["fraction"] = i.percent(k.fraction)
-            return .record(r)
-        }
-    }
+        },
+        kvCapacity,
+    ]
+
+    /// explain's first argument: a model (memory()'s derivation) or a kv_capacity result (its subtractions).
+    static let explainSubject = ParameterSpec("model", .custom("a model record, or a kv_capacity result"))
+    /// Not needed for a kv_capacity result ("none" by default).
+    static let explainGPU = ParameterSpec("gpu", .custom("an accelerator record"))
 
     static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record {
         var r = Record()
@@ -140,7 +144,7 @@ enum MemoryBuiltins {
         r["fits"] = .bool(p.fits)
         r["utilization"] = i.percent(p.utilization)
         r["stage"] = .number(Double(p.stage))
-        r["devices"] = i.quantity(Double(p.devices), [("GPU", 1)])
+        r["devices"] = i.devices(Double(p.devices))
         return r
     }
 }

@@ -10,79 +10,110 @@ import KVEngine
 /// "layer"), norms_per_layer; MoE: experts, experts_per_token, moe_intermediate, shared_experts,
 /// shared_intermediate, shared_expert_gate, first_dense_layers, moe_layer_frequency, moe_frequency_offset,
 /// dense_layers; MLA: kv_lora_rank, q_lora_rank (0: none), qk_rope_head_dim, qk_nope_head_dim, v_head_dim;
-/// sliding_window and sliding_layers; final_logit_softcap; mtp_layers.
+/// sliding_window and sliding_layers; final_logit_softcap; mtp_layers; quantization (a record of
+/// Quantization.fieldNames: how the checkpoint stores its weights, which dtype "auto" counts).
 enum ModelRecord {
-    struct Failure: Error {
-        let field: String
-        let message: String
-    }
-
-    static let fields: Set<String> = [
+    static let fields: [String] = [
         "name", "model_type", "layers", "hidden", "heads", "kv_heads", "head_dim", "intermediate", "vocab",
         "tied_embeddings", "qkv_bias", "output_bias", "mlp_bias", "qk_norm", "norm", "norms_per_layer", "experts",
         "experts_per_token", "moe_intermediate", "shared_experts", "shared_intermediate", "shared_expert_gate",
         "first_dense_layers", "moe_layer_frequency", "moe_frequency_offset", "dense_layers", "kv_lora_rank",
         "q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "sliding_window", "sliding_layers",
-        "final_logit_softcap", "mtp_layers",
+        "final_logit_softcap", "mtp_layers", "quantization",
     ]
 
-    private struct Reader {
+    /// A record's fields, read with their types checked; every error names the field and points at the record.
+    struct Reader {
         let r: Record
+        let span: Span
+        /// "the model" or "the accelerator": how messages name the record.
+        let what: String
 
-        func int(_ f: String) throws(Failure) -> Int {
-            guard let v = r[f] else { throw Failure(field: f, message: "is missing the field `\(f)`") }
-            return try whole(v, f)
+        func fail(_ f: String, _ message: String, hint: String? = nil) -> Diagnostic {
+            Diagnostic(.argument, "\(what)'s `\(f)` \(message)", at: span, hint: hint)
         }
 
-        func int(_ f: String, _ fallback: Int) throws(Failure) -> Int {
-            guard let v = r[f] else { return fallback }
-            return try whole(v, f)
-        }
-
-        func whole(_ v: Value, _ f: String) throws(Failure) -> Int {
-            guard case .quantity(let q) = v, q.dimension.isDimensionless, q.value == q.value.rounded(),
-                  abs(q.value) < 1e15 else {
-                throw Failure(field: f, message: "needs `\(f)` to be a whole number")
+        /// Every field must be one of `known`: a misspelled one would otherwise be ignored and its default used.
+        func rejectUnknown(_ known: [String], kind: String) throws(Diagnostic) {
+            for key in r.keys where !known.contains(key) {
+                throw Diagnostic(.argument, "\(what) has an unknown field `\(key)`", at: span,
+                                 hint: Suggestions.hint(for: key, in: known) ?? "\(kind) fields: \(known.joined(separator: ", "))")
             }
-            return Int(q.value)
         }
 
-        func bool(_ f: String, _ fallback: Bool) throws(Failure) -> Bool {
+        func int(_ f: String) throws(Diagnostic) -> Int {
+            guard let v = r[f] else { throw Diagnostic(.argument, "\(what) is missing the field `\(f)`", at: span) }
+            return try whole(v, f)
+        }
+
+        func int(_ f: String, _ fallback: Int) throws(Diagnostic) -> Int {
             guard let v = r[f] else { return fallback }
-            guard case .bool(let b) = v else { throw Failure(field: f, message: "needs `\(f)` to be true or false") }
+            return try whole(v, f)
+        }
+
+        /// A whole plain number; its range is ModelSpec.validate()'s to check (negative ones included).
+        func whole(_ v: Value, _ f: String) throws(Diagnostic) -> Int {
+            guard case .quantity(let q) = v, q.dimension.isDimensionless else {
+                throw fail(f, "must be a plain whole number, not \(v.typeName)")
+            }
+            guard let n = WholeNumber.exactly(q.value, in: -Int(Int32.max)...WholeNumber.largest) else {
+                throw fail(f, "must be a whole number, not \(NumberFormat.format(q.value))")
+            }
+            return n
+        }
+
+        func bool(_ f: String, _ fallback: Bool) throws(Diagnostic) -> Bool {
+            guard let v = r[f] else { return fallback }
+            guard case .bool(let b) = v else { throw fail(f, "must be true or false, not \(v.typeName)") }
             return b
         }
 
-        func string(_ f: String, _ fallback: String) throws(Failure) -> String {
+        func string(_ f: String, _ fallback: String) throws(Diagnostic) -> String {
             guard let v = r[f] else { return fallback }
-            guard case .string(let s) = v else { throw Failure(field: f, message: "needs `\(f)` to be a string") }
+            guard case .string(let s) = v else { throw fail(f, "must be a string, not \(v.typeName)") }
             return s
         }
 
-        func ints(_ f: String) throws(Failure) -> [Int] {
+        func ints(_ f: String) throws(Diagnostic) -> [Int] {
             guard let v = r[f] else { return [] }
-            guard case .list(let items) = v else { throw Failure(field: f, message: "needs `\(f)` to be a list") }
+            guard case .list(let items) = v else { throw fail(f, "must be a list of layer indices, not \(v.typeName)") }
             var out: [Int] = []
             for item in items { out.append(try whole(item, f)) }
             return out
         }
 
-        func number(_ f: String) throws(Failure) -> Double? {
+        func number(_ f: String) throws(Diagnostic) -> Double? {
             guard let v = r[f] else { return nil }
-            guard case .quantity(let q) = v, q.dimension.isDimensionless else {
-                throw Failure(field: f, message: "needs `\(f)` to be a number")
+            guard case .quantity(let q) = v, q.dimension.isDimensionless, q.value.isFinite else {
+                throw fail(f, "must be a finite plain number")
             }
             return q.value
         }
     }
 
-    static func spec(from record: Record) throws(Failure) -> ModelSpec {
-        let f = Reader(r: record)
+    /// The engine spec of a model record, validated: unknown fields, wrong types, out-of-range counts and
+    /// contradictions are errors at `span` naming the field. `argument` is the builtin's parameter.
+    static func spec(_ record: Record, at span: Span, argument: String = "model",
+                     extraFields: [String] = []) throws(Diagnostic) -> ModelSpec {
+        let f = Reader(r: record, span: span, what: "the model")
+        try f.rejectUnknown(fields + extraFields, kind: "model")
         let heads = try f.int("heads"), hidden = try f.int("hidden")
+        let headDim: Int
+        if record["head_dim"] != nil {
+            headDim = try f.int("head_dim")
+        } else {
+            // head_dim defaults to hidden / heads; a remainder would silently drop features.
+            // heads ≤ 0 is validate()'s to report.
+            guard heads <= 0 || hidden % heads == 0 else {
+                throw f.fail("hidden", "(\(hidden)) is not a multiple of `heads` (\(heads)), so head_dim cannot default "
+                             + "to hidden / heads", hint: "give `head_dim` explicitly")
+            }
+            headDim = heads > 0 ? hidden / heads : 0
+        }
         var spec = ModelSpec(
             name: try f.string("name", "model"), modelType: try f.string("model_type", "custom"),
             layers: try f.int("layers"), hidden: hidden, heads: heads, kvHeads: try f.int("kv_heads", heads),
-            headDim: try f.int("head_dim", heads > 0 ? hidden / heads : 0), intermediate: try f.int("intermediate"),
+            headDim: headDim, intermediate: try f.int("intermediate"),
             vocab: try f.int("vocab"), tiedEmbeddings: try f.bool("tied_embeddings", false),
             qkvBias: try f.bool("qkv_bias", false), outputBias: try f.bool("output_bias", false),
             mlpBias: try f.bool("mlp_bias", false), qkNorm: try f.bool("qk_norm", false),
@@ -92,13 +123,23 @@ enum ModelRecord {
         switch try f.string("norm", "rms") {
         case "rms": spec.norm = .rms
         case "layer": spec.norm = .layer
-        default: throw Failure(field: "norm", message: "needs `norm` to be \"rms\" or \"layer\"")
+        case let other: throw f.fail("norm", "must be \"rms\" or \"layer\", not \"\(other)\"")
         }
+        // sliding_window 0 means none (as in configs); without sliding_layers every layer slides.
         let window = try f.int("sliding_window", 0)
+        guard window >= 0 else { throw f.fail("sliding_window", "must be 0 (none) or a positive number of tokens, not \(window)") }
+        if window == 0, record["sliding_layers"] != nil {
+            throw f.fail("sliding_layers", "lists sliding layers but `sliding_window` is 0 or missing")
+        }
         spec.slidingWindow = window > 0 ? window : nil
-        if window > 0, record["sliding_layers"] == nil { spec.slidingLayers = Array(0..<spec.layers) }
+        if window > 0, record["sliding_layers"] == nil, (1...ModelSpec.maxLayers).contains(spec.layers) {
+            spec.slidingLayers = Array(0..<spec.layers)
+        }
         let experts = try f.int("experts", 0)
-        if experts > 0 {
+        let moeFields = ["experts_per_token", "moe_intermediate", "shared_experts", "shared_intermediate",
+                         "shared_expert_gate", "first_dense_layers", "moe_layer_frequency", "moe_frequency_offset",
+                         "dense_layers"]
+        if experts != 0 {
             spec.moe = MoESpec(
                 experts: experts, expertsPerToken: try f.int("experts_per_token"),
                 intermediate: try f.int("moe_intermediate", spec.intermediate),
@@ -107,15 +148,51 @@ enum ModelRecord {
                 firstDenseLayers: try f.int("first_dense_layers", 0),
                 layerFrequency: try f.int("moe_layer_frequency", 1),
                 frequencyOffset: try f.int("moe_frequency_offset", 0), denseLayers: try f.ints("dense_layers"))
+        } else if let stray = moeFields.first(where: { record[$0] != nil }) {
+            throw f.fail(stray, "needs a mixture-of-experts model, but `experts` is 0 or missing")
         }
         let kvLora = try f.int("kv_lora_rank", 0)
-        if kvLora > 0 {
+        let mlaFields = ["q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim"]
+        if kvLora != 0 {
             let q = try f.int("q_lora_rank", 0)
+            guard q >= 0 else { throw f.fail("q_lora_rank", "must be 0 (none) or positive, not \(q)") }
             spec.mla = MLASpec(qLoraRank: q > 0 ? q : nil, kvLoraRank: kvLora,
                                qkRopeHeadDim: try f.int("qk_rope_head_dim"), qkNopeHeadDim: try f.int("qk_nope_head_dim"),
                                vHeadDim: try f.int("v_head_dim"))
+        } else if let stray = mlaFields.first(where: { record[$0] != nil }) {
+            throw f.fail(stray, "needs multi-head latent attention, but `kv_lora_rank` is 0 or missing")
         }
+        do { try spec.validate(naming: .record) } catch {
+            let message = (error as? EngineError)?.message ?? "\(error)"
+            throw Diagnostic(.argument, "the model's \(message)", at: span)
+        }
+        if let v = record["quantization"] { spec.checkpoint = try quantization(v, f) }
         return spec
+    }
+
+    /// A `quantization` record as the engine's Quantization.
+    private static func quantization(_ v: Value, _ f: Reader) throws(Diagnostic) -> Quantization {
+        guard case .record(let qr) = v else {
+            throw f.fail("quantization", "must be a record such as "
+                          + "{method: \"awq\", bits: 4, scales: \"group\", group_size: 128, zero_points: true}")
+        }
+        var fields: [String: Quantization.Field] = [:]
+        for (k, item) in qr {
+            switch item {
+            case .bool(let b): fields[k] = .bool(b)
+            case .string(let s): fields[k] = .string(s)
+            case .list(let items) where items.allSatisfy({ if case .string = $0 { true } else { false } }):
+                fields[k] = .strings(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+            case .list(let items):
+                var ints: [Int] = []
+                for i in items { ints.append(try f.whole(i, "quantization.\(k)")) }
+                fields[k] = .ints(ints)
+            default: fields[k] = .int(try f.whole(item, "quantization.\(k)"))
+            }
+        }
+        do { return try Quantization(fields: fields) } catch {
+            throw f.fail("quantization", "is invalid: \(error)")
+        }
     }
 
     /// The record for a spec: the core fields always, the others only where they differ from the default.
@@ -163,6 +240,19 @@ enum ModelRecord {
         }
         if let c = s.finalLogitSoftcap { r["final_logit_softcap"] = .number(c) }
         if s.mtpLayers > 0 { r["mtp_layers"] = n(s.mtpLayers) }
+        if let q = s.checkpoint {
+            var qr = Record()
+            for (name, v) in q.fields {
+                switch v {
+                case .int(let i): qr[name] = n(i)
+                case .bool(let b): qr[name] = .bool(b)
+                case .string(let t): qr[name] = .string(t)
+                case .ints(let l): qr[name] = .list(l.map(n))
+                case .strings(let l): qr[name] = .list(l.map { .string($0) })
+                }
+            }
+            r["quantization"] = .record(qr)
+        }
         return r
     }
 }
