@@ -13,13 +13,27 @@ extension Interpreter {
         case .name where e.slot >= 0:
             return stack[frameBase + Int(e.slot)]
         case .arithmetic, .juxtaposition:
+            let key = foldKey
+            if e.foldKey == key, let q = e.folded { return .quantity(q) }
             // The operands are borrowed (+0): `kind` keeps them alive.
             let l = e.lhs.unsafelyUnwrapped, r = e.rhs.unsafelyUnwrapped
             let a = try borrowed(l) { x throws(Diagnostic) in try eval(x) }
             let unit = e.tag == .juxtaposition
             let b = try borrowed(r) { x throws(Diagnostic) in unit ? try evalUnit(x) : try eval(x) }
-            return try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
-                              left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
+            let v = try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
+                               left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
+            if e.foldKey != key {
+                l._withUnsafeGuaranteedRef { l in r._withUnsafeGuaranteedRef { r in fold(e, l, r, v, key: key) } }
+            }
+            return v
+        case .name:
+            let key = foldKey
+            if let v = foldedName(e, key: key) { return v }
+            if case .name(let name) = e.kind {
+                let v = try lookup(e, name)
+                foldName(e, v, key: key)
+                return v
+            }
         default:
             break
         }

@@ -15,7 +15,7 @@ public struct Dimension: Hashable, Sendable {
 
     public static let none = Dimension(id: 0)
 
-    private init(id: Int32) { self.id = id }
+    init(id: Int32) { self.id = id }
 
     public static func base(_ index: Int) -> Dimension { Dimension(terms: [Term(base: index, exponent: .one)]) }
 

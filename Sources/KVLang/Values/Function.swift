@@ -20,6 +20,11 @@ public final class Function: @unchecked Sendable {
     let captured: [Value]
     /// A user function's body, unretained (`body` holds it), so calls borrow it.
     let userBody: Unmanaged<Expr>?
+    /// For the natives `min` and `max`: which one, so a call of two quantities of one dimension is answered like an
+    /// operator (Calls.swift) instead of through the builtin's argument checking, with the builtin's result.
+    let extremum: Extremum?
+
+    enum Extremum { case min, max }
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value]) {
         self.name = name
@@ -30,6 +35,11 @@ public final class Function: @unchecked Sendable {
         self.decl = decl
         self.captured = captured
         if case .user(let e) = body { userBody = Unmanaged.passUnretained(e) } else { userBody = nil }
+        if case .native = body, parameters.count == 2 {
+            extremum = name == "min" ? .min : name == "max" ? .max : nil
+        } else {
+            extremum = nil
+        }
     }
 
     /// Declared `native fn name(…, ...)`: takes named arguments beyond its parameters.
