@@ -55,6 +55,7 @@ public struct Dimension: Hashable, Sendable {
 
     public func power(_ p: Rational) -> Dimension? {
         if p.isZero { return .none }
+        if p == .one { return self }
         var out: [Term] = []
         for t in terms {
             guard let e = t.exponent * p else { return nil }
