@@ -13,18 +13,13 @@ extension Interpreter {
         case .name where e.slot >= 0:
             return stack[frameBase + Int(e.slot)]
         case .arithmetic, .juxtaposition:
+            // A node with a parameter or a call below it is never constant: one compare, then plain evaluation.
+            let known = e.foldKey
+            if known == Expr.neverConstant { return try operate(e) }
             let key = foldKey
-            if e.foldKey == key, let q = e.folded { return .quantity(q) }
-            // The operands are borrowed (+0): `kind` keeps them alive.
-            let l = e.lhs.unsafelyUnwrapped, r = e.rhs.unsafelyUnwrapped
-            let a = try borrowed(l) { x throws(Diagnostic) in try eval(x) }
-            let unit = e.tag == .juxtaposition
-            let b = try borrowed(r) { x throws(Diagnostic) in unit ? try evalUnit(x) : try eval(x) }
-            let v = try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
-                               left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
-            if e.foldKey != key {
-                l._withUnsafeGuaranteedRef { l in r._withUnsafeGuaranteedRef { r in fold(e, l, r, v, key: key) } }
-            }
+            if known == key, let q = e.folded { return .quantity(q) }
+            let v = try operate(e)
+            if known != key { fold(e, v, key: key) }
             return v
         case .name:
             let key = foldKey
@@ -111,6 +106,18 @@ extension Interpreter {
         case .lambda(let decl):
             return .function(try makeFunction(decl))
         }
+    }
+
+    /// An arithmetic or juxtaposition node, evaluated.
+    @inline(__always)
+    private func operate(_ e: Expr) throws(Diagnostic) -> Value {
+        // The operands are borrowed (+0): `kind` keeps them alive.
+        let l = e.lhs.unsafelyUnwrapped, r = e.rhs.unsafelyUnwrapped
+        let a = try borrowed(l) { x throws(Diagnostic) in try eval(x) }
+        let unit = e.tag == .juxtaposition
+        let b = try borrowed(r) { x throws(Diagnostic) in unit ? try evalUnit(x) : try eval(x) }
+        return try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
+                          left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
     }
 
     @inline(__always)

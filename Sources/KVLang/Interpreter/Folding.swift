@@ -62,10 +62,27 @@ extension Interpreter {
         }
     }
 
-    /// After an arithmetic node evaluated: keep its value when both operands were constant; otherwise mark it
-    /// not constant under this key, so the check is not repeated.
+    /// An operand that can never be constant, whatever the globals hold: a parameter or local, a call, a field,
+    /// or an arithmetic node already found so.
     @inline(__always)
-    func fold(_ e: Expr, _ l: Expr, _ r: Expr, _ v: Value, key: Int) {
+    func isNeverConstant(_ e: Expr) -> Bool {
+        switch e.tag {
+        case .number: return false
+        case .name: return e.slot >= 0
+        case .arithmetic, .juxtaposition: return e.foldKey == Expr.neverConstant
+        case .other: return true
+        }
+    }
+
+    /// After an arithmetic node evaluated: keep its value when both operands were constant; otherwise mark it
+    /// not constant under this key (or for good, when an operand can never be), so the check is not repeated.
+    func fold(_ e: Expr, _ v: Value, key: Int) {
+        let l = e.lhs.unsafelyUnwrapped.takeUnretainedValue(), r = e.rhs.unsafelyUnwrapped.takeUnretainedValue()
+        if isNeverConstant(l) || isNeverConstant(r) {
+            e.folded = nil
+            e.foldKey = Expr.neverConstant
+            return
+        }
         if case .quantity(let q) = v, isConstant(l, key: key),
            e.tag == .juxtaposition ? isUnitConstant(r, key: key) : isConstant(r, key: key) {
             e.folded = q

@@ -33,6 +33,8 @@ public final class Expr: @unchecked Sendable {
     /// arithmetic node of numbers, units and globals, its value; for a global `.name`, the quantity or the function
     /// it named (unretained: the globals hold it while the key is unchanged).
     @exclusivity(unchecked) var foldKey = -1
+    /// `foldKey` of an arithmetic node with a parameter, local or call below it: never folded.
+    static let neverConstant = Int.min
     @exclusivity(unchecked) var folded: Quantity?
     @exclusivity(unchecked) var foldedFunction: Unmanaged<Function>?
 
