@@ -72,7 +72,7 @@ public struct Completer {
               let command = ReplCommand.Name.resolve(String(first)) else { return [] }
         switch command {
         case .help, .info: return names() + UnitCatalog(table: session.interpreter.units).unprefixedNames
-            + ReplCommand.names.map { ":" + $0 }
+            + ReplCommand.names.map { ":" + $0 } + SyntaxHelp.topics.keys
         case .list: return ListCategory.allCases.map(\.rawValue)
         default: return []
         }

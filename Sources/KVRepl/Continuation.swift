@@ -5,7 +5,7 @@ import Foundation
 /// scripts, read off the characters so that it works on entries that do not parse yet.
 public enum Continuation {
     static let trailingOperators = ["+", "-", "*", "/", "^", "=", "<", ">", ",", "..", "\\"]
-    static let trailingKeywords: Set<String> = ["and", "or", "not", "to", "with", "if", "then", "else"]
+    static let trailingKeywords: Set<String> = ["and", "or", "not", "to", "with", "if", "then", "else", "where"]
 
     /// Reads a whole entry at once; the REPL feeds a `Scanner` line by line instead.
     public static func needsMore(_ entry: String) -> Bool {

@@ -23,6 +23,7 @@ struct Describer {
         case value(String, Value)
         case unit(UnitTable.Unit)
         case dimension(String, Dimension)
+        case keyword(String, String)
     }
 
     func lookup(_ name: String) -> [Named] {
@@ -37,6 +38,7 @@ struct Describer {
         }
         if let u = interpreter.units.unit(named: name) { found.append(.unit(interpreter.units.units[u])) }
         if let d = interpreter.units.dimension(named: name) { found.append(.dimension(name, d)) }
+        if let text = SyntaxHelp.topics[name == "to" ? "->" : name] { found.append(.keyword(name, text)) }
         return found
     }
 
@@ -51,6 +53,7 @@ struct Describer {
     static let overview = """
         Type an expression to evaluate it, `let name = …` to name a value, `fn name(x) = …` to define a function.
         `ans` is the last result. An entry goes on while a bracket is open or a line ends in an operator.
+        Syntax: :help fn, where, let, if, with, ->.
 
         Commands:
         \(TextColumns.render(ReplCommand.Name.allCases.map { [$0.usage.syntax, $0.usage.does] }))
@@ -74,6 +77,8 @@ struct Describer {
             return "\(unit.name): \(what)" + (unit.doc.map { "\n" + $0 } ?? "")
         case .dimension(let name, let dimension):
             return "\(name): a dimension, \(interpreter.units.formula(of: dimension))"
+        case .keyword(_, let text):
+            return text
         }
     }
 
@@ -112,6 +117,8 @@ struct Describer {
             return "unit \(unit.name)\n" + TextColumns.render(rows)
         case .dimension(let name, let dimension):
             return "dimension \(name)\n" + TextColumns.render([["formula", interpreter.units.formula(of: dimension)]])
+        case .keyword(_, let text):
+            return text
         }
     }
 

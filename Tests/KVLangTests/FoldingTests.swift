@@ -21,6 +21,15 @@ final class FoldingTests: XCTestCase {
         XCTAssertEqual(Eval.text("fn f(x) = x * k\nlet k = 2\nlet a = f(1)\nk = 5\n[a, f(1)]"), "[2, 5]")
     }
 
+    func testWhereLocalsAreNeverFolded() {
+        // `per` is a local (a frame slot), different on each call, even where a global has its name.
+        XCTAssertEqual(Eval.text("fn f(n) = per + n where per = 10 * n\n[f(1), f(2), f(1)]"), "[11, 22, 11]")
+        XCTAssertEqual(Eval.text("let per = 100\nfn f(n) = per + n where per = 10 * n\n[f(1), f(2), per]"),
+                       "[11, 22, 100]")
+        XCTAssertEqual(Eval.text("fn f(n) = per * n where per = 2 KiB/token\n[f(1 token), f(3 token)]"),
+                       "[2 KiB, 6 KiB]")
+    }
+
     func testAFoldedFunctionNameFollowsItsRebinding() {
         XCTAssertEqual(Eval.text("let op = min\nfn f(a, b) = op(a, b)\nlet x = f(1, 2)\nop = max\n[x, f(1, 2)]"), "[1, 2]")
     }

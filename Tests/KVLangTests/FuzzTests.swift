@@ -27,7 +27,7 @@ final class FuzzTests: XCTestCase {
         "min", "max", "len", "filter", "assert_eq", "+", "-", "*", "/", "^", "**", "->", "to", "..", "==", "!=", "<",
         ">=", "and", "or", "not", "(", ")", "[", "]", "{", "}", ",", ":", ";", "\n", ".", "let", "fn", "if", "then",
         "else", "with", "true", "false", "\"s\"", "=", "@prefixes(metric)", "unit", "dimension", "native", "#c\n",
-        "layers", "kv_heads", "µs", "×", "→", "\\\n", "\"", "$",
+        "layers", "kv_heads", "µs", "×", "→", "\\\n", "\"", "$", "where", "mod", "div", "g", "fn h(p) = q where q =",
         // Pasted and invisible text: grouped numbers, odd spaces and line endings, look-alikes, deep nesting.
         "1,000", "419,430.4", "8,030,261,248", "1,2", "\u{A0}", "\u{200B}", "\u{200D}", "\u{2060}", "\u{FEFF}",
         "\r\n", "\r", "\u{0}", "\u{7}", "\u{3BC}s", "\u{2212}", "\u{201C}", "\u{2019}", "KiB/token", "GiB·s",
@@ -35,6 +35,7 @@ final class FuzzTests: XCTestCase {
     ]
 
     static let prelude = "let x = 3 GiB\nlet y = 2\nfn f(a, b = 2 s) = a * b\nlet m = {layers: 2, kv_heads: 1}\n"
+        + "fn g(p) = q * r\n  where q = 2\n    and r = q + p\n"
 
     func generated(_ rng: inout RNG) -> String {
         (0..<(1 + rng.below(30))).map { _ in rng.pick(FuzzTests.fragments) }.joined(separator: rng.below(3) == 0 ? "" : " ")
@@ -48,7 +49,7 @@ final class FuzzTests: XCTestCase {
                              "[1,2]", "1 \u{3BC}s"])
         }
         let a = expression(&rng, depth: depth + 1), b = expression(&rng, depth: depth + 1)
-        switch rng.below(12) {
+        switch rng.below(14) {
         case 0: return "(\(a)) \(rng.pick(["+", "-", "*", "/", "^"])) (\(b))"
         case 1: return "f(\(a), b: \(b))"
         case 2: return "if \(a) > \(b) then \(a) else \(b)"
@@ -60,6 +61,8 @@ final class FuzzTests: XCTestCase {
         case 8: return "sum([\(a), \(b)])"
         case 9: return "(\(a)) == (\(b))"
         case 10: return "max(\(a), \(b))"
+        case 11: return "map([\(a)], fn(z) = w * z where w = \(b))"
+        case 12: return "\(rng.pick(["mod", "div"]))(\(a), \(b))"
         default: return "\(a) .. \(b)"
         }
     }

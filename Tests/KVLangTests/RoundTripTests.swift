@@ -19,7 +19,8 @@ final class RoundTripTests: XCTestCase {
         "{a: 1, b: [2 s, 3 ms], c: \"q\\\"\"}",
         "{layers: 32, hidden: 4096, heads: 32, kv_heads: 8, head_dim: 128, vocab: 128256, name: \"llama\"}",
         "map(1..12, fn(i) = i * 1000.5 GiB)", "2^53", "2^53 + 1", "1e14 + 0.5", "7 * 24 h", "fn(x) = x",
-        "-(5 KiB/token)", "[-0.5 %, 1e-5 %]",
+        "-(5 KiB/token)", "[-0.5 %, 1e-5 %]", "mod(130 s, 1 min)", "mod(2 h, 45 min)", "mod(-7.5, 2)",
+        "div(-1e308, 3)", "mod(1e308 B, 7 GiB)",
     ]
 
     /// Equal to the printed precision, or nil when they are not comparable at all.

@@ -61,6 +61,7 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(complete(":list "), ["functions", "gpus", "models", "units", "variables"])
         XCTAssertEqual(complete(":list m"), ["models"])
         XCTAssertEqual(complete(":help sq"), ["sqrt"])
+        XCTAssertEqual(complete(":help whe"), ["where"], "keywords have help too")
         XCTAssertEqual(complete(":info llama3_1_4"), ["llama3_1_405b"])
         XCTAssertEqual(complete(":save fi"), [])
         XCTAssertEqual(complete("x :"), [], "a command only starts a line")

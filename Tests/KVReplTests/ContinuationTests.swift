@@ -13,10 +13,12 @@ final class ContinuationTests: XCTestCase {
 
     func testTrailingOperatorsAndKeywords() {
         for entry in ["1 +", "1 -", "2 *", "3 /", "2 ^", "let x =", "x ->", "1 <", "a ==", "1..", "x and",
-                      "if x then", "if x then 1 else", "m with", "x to", "1 + \\"] {
+                      "if x then", "if x then 1 else", "m with", "x to", "1 + \\", "fn f(x) = y where",
+                      "fn f(x) = y where y = 1 and"] {
             XCTAssertTrue(Continuation.needsMore(entry), entry)
         }
-        for entry in ["1 + 2", "5 %", "x", "let total = 3", "tokens", "\"a +\"", "1 # +", "80 GiB"] {
+        for entry in ["1 + 2", "5 %", "x", "let total = 3", "tokens", "\"a +\"", "1 # +", "80 GiB",
+                      "fn f(x) = y where y = x", "elsewhere"] {
             XCTAssertFalse(Continuation.needsMore(entry), entry)
         }
     }

@@ -2,23 +2,57 @@ import Foundation
 
 /// Reads Mooncake JSON-lines traces: one object per line with `timestamp`, `input_length`, `output_length` (optional)
 /// and `hash_ids`; other keys are skipped. A hand-written byte-level parser, because replay is the hot path and
-/// `JSONSerialization` would dominate it. Blank lines are skipped; anything malformed is an `EngineError` naming
-/// the file and the line.
+/// `JSONSerialization` would dominate it. A leading UTF-8 BOM is dropped, CRLF line ends are accepted and blank
+/// lines skipped; anything malformed is an `EngineError` located `file:line:column`. Files over `maxFileBytes` and
+/// lines over `maxLineBytes` are refused rather than read without bound.
 public enum TraceReader {
+    /// 1 GiB: the largest public traces are tens of MB. Larger ones are refused, not read until memory runs out.
+    public static let maxFileBytes = 1 << 30
+    /// 16 MiB: a million-token prompt in 16-token blocks lists about 62,500 ids (under 1 MB).
+    public static let maxLineBytes = 1 << 24
+
     /// Reads and parses the file at `path`; requests come back in timestamp order (stable).
     public static func read(path: String) throws -> Trace {
-        // Mapped, not copied: the parser reads each byte once, so a copy would only add page faults.
+        try parse(readBytes(path: path), name: path)
+    }
+
+    /// The file's bytes, refusing directories and anything over `maxFileBytes`. A regular file is mapped, not
+    /// copied (the parser reads each byte once, so a copy would only add page faults); anything else (a pipe,
+    /// `/dev/zero`) is read only up to the limit.
+    static func readBytes(path: String, limit: Int = maxFileBytes) throws -> Data {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw EngineError("cannot read the trace file \(path): \(String(cString: strerror(errno)))", argument: "path")
+        }
+        let kind = info.st_mode & S_IFMT
+        guard kind != S_IFDIR else { throw EngineError("\(path) is a directory, not a trace file", argument: "path") }
+        let tooLarge = EngineError("\(path): the trace file is larger than \(limit) bytes (\(limit >> 20) MiB), the "
+                                   + "limit; replay a part of it", argument: "path")
+        if kind == S_IFREG {
+            guard Int64(info.st_size) <= Int64(limit) else { throw tooLarge }
+            do {
+                return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            } catch {
+                throw EngineError("cannot read the trace file \(path): \(error.localizedDescription)", argument: "path")
+            }
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw EngineError("cannot read the trace file \(path)", argument: "path")
+        }
+        defer { try? handle.close() }
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
+        do { data = try handle.read(upToCount: limit + 1) ?? Data() } catch {
             throw EngineError("cannot read the trace file \(path): \(error.localizedDescription)", argument: "path")
         }
-        return try parse(data, name: path)
+        guard data.count <= limit else { throw tooLarge }
+        return data
     }
 
     /// Parses JSON lines held in memory; `name` is used in error messages.
     public static func parse(_ data: Data, name: String) throws -> Trace {
+        guard data.count <= maxFileBytes else {
+            throw EngineError("\(name): the trace is larger than \(maxFileBytes >> 20) MiB, the limit", argument: "path")
+        }
         var trace = try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var parsed: Trace?
@@ -38,12 +72,16 @@ public enum TraceReader {
     }
 }
 
-/// The parser's state: a cursor over the bytes, the line number for errors, and the columns being built.
+/// The parser's state: a cursor over the bytes, the current line's bounds (the parser never reads past `end`, so
+/// nothing a line holds can reach the next one) and the columns being built.
 private struct LineParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let name: String
     var i = 0
     var line = 0
+    /// Where the current line starts (for columns) and ends (its newline, or the end of the bytes).
+    var lineStart = 0
+    var end = 0
     var ids: IdMap
     /// The columns other than blocks, which go to `out`.
     var trace: Trace
@@ -68,33 +106,48 @@ private struct LineParser {
     }
 
     mutating func parseAll() throws -> Trace {
+        // A UTF-8 byte order mark (editors on Windows write one) is not part of the first line.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         while i < bytes.count {
             line += 1
-            skipSpaces()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "\n") {
-                i += 1
-                continue
+            lineStart = i
+            end = lineEnd(from: i)
+            guard end - lineStart <= TraceReader.maxLineBytes else {
+                throw fail("the line is \(end - lineStart) bytes long, over the \(TraceReader.maxLineBytes >> 20) MiB "
+                           + "limit for one request")
             }
-            if i >= bytes.count { break }
-            try parseObject()
             skipSpaces()
-            if i < bytes.count {
-                guard bytes[i] == UInt8(ascii: "\n") else { throw fail("unexpected text after the object") }
-                i += 1
+            if i < end {
+                try parseObject()
+                skipSpaces()
+                guard i == end else { throw fail("unexpected text after the object") }
             }
+            i = end + 1  // past the newline
         }
         trace.distinctBlocks = ids.count
         return trace
     }
 
-    private func fail(_ what: String) -> EngineError {
-        EngineError("\(name):\(line): \(what)", argument: "path")
+    /// The index of the newline ending the line that starts at `start`, or the end of the bytes.
+    private func lineEnd(from start: Int) -> Int {
+        guard let base = bytes.baseAddress,
+              let nl = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start) else { return bytes.count }
+        return base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// Spaces, tabs and carriage returns; newlines end records, so they are not skipped here.
+    /// An error at the cursor: `file:line:column` (the column counts bytes from 1).
+    private func fail(_ what: String) -> EngineError {
+        fail(what, at: i)
+    }
+
+    private func fail(_ what: String, at position: Int) -> EngineError {
+        EngineError("\(name):\(line):\(min(position, end) - lineStart + 1): \(what)", argument: "path")
+    }
+
+    /// Spaces, tabs and carriage returns (so CRLF line ends pass); newlines end records and `end` stops before them.
     @inline(__always)
     private mutating func skipSpaces() {
-        while i < bytes.count {
+        while i < end {
             let c = bytes[i]
             guard c == 0x20 || c == 0x09 || c == 0x0D else { return }
             i += 1
@@ -104,7 +157,7 @@ private struct LineParser {
     @inline(__always)
     private mutating func expect(_ c: UInt8, _ what: String) throws {
         skipSpaces()
-        guard i < bytes.count, bytes[i] == c else { throw fail("expected \(what)") }
+        guard i < end, bytes[i] == c else { throw fail("expected \(what)") }
         i += 1
     }
 
@@ -118,7 +171,7 @@ private struct LineParser {
         var sawIds = false
         let firstBlock = outCount
         skipSpaces()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+        if i < end, bytes[i] == UInt8(ascii: "}") {
             throw fail("empty object: timestamp, input_length and hash_ids are required")
         }
         while true {
@@ -137,7 +190,7 @@ private struct LineParser {
             case .other: try skipValue(depth: 0)
             }
             skipSpaces()
-            guard i < bytes.count else { throw fail("unterminated object") }
+            guard i < end else { throw fail("unterminated object") }
             if bytes[i] == UInt8(ascii: ",") {
                 i += 1
                 continue
@@ -158,12 +211,11 @@ private struct LineParser {
     private mutating func parseKey() throws -> Key {
         try expect(UInt8(ascii: "\""), "a quoted key")
         let start = i
-        while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+        while i < end, bytes[i] != UInt8(ascii: "\"") {
             if bytes[i] == UInt8(ascii: "\\") { i += 1 }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "\n") { break }
             i += 1
         }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("unterminated key") }
+        guard i < end, bytes[i] == UInt8(ascii: "\"") else { throw fail("unterminated key") }
         let length = i - start
         i += 1
         // Dispatch on length and first byte, then confirm the whole key.
@@ -180,61 +232,77 @@ private struct LineParser {
         return candidate.0
     }
 
-    /// An optionally signed integer of at most 18 digits (no overflow possible).
+    /// An optionally signed integer in Int64's range; more digits, or a value past it, is an error, never a wrap.
     @inline(__always)
     private mutating func parseInteger(_ what: String) throws -> Int64 {
+        let first = i
         var negative = false
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") {
+        if i < end, bytes[i] == UInt8(ascii: "-") {
             negative = true
             i += 1
         }
         let start = i
+        // Accumulated as a negative number: Int64.min has no positive counterpart.
         var v: Int64 = 0
-        while i < bytes.count {
+        while i < end {
             let d = bytes[i] &- 0x30
             guard d < 10 else { break }
-            v = v &* 10 &+ Int64(d)
+            if i - start < 18 {
+                v = v &* 10 &- Int64(d)  // 18 digits cannot overflow
+            } else {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (r, o2) = m.subtractingReportingOverflow(Int64(d))
+                guard !o1, !o2 else { throw fail("\(what) is out of range (a 64-bit integer)", at: first) }
+                v = r
+            }
             i += 1
         }
         guard i > start else { throw fail("expected an integer for \(what)") }
-        guard i - start <= 18 else { throw fail("\(what) has too many digits") }
-        return negative ? -v : v
+        if negative { return v }
+        guard v != .min else { throw fail("\(what) is out of range (a 64-bit integer)", at: first) }
+        return -v
     }
 
     /// A non-negative integer count (input_length, output_length), below 2^32 so that sums cannot overflow.
     private mutating func parseCount(_ what: String) throws -> Int {
+        let start = i
         let v = try parseInteger(what)
-        guard v >= 0 else { throw fail("\(what) must not be negative") }
-        guard v < 1 << 32 else { throw fail("\(what) must be below 2^32 tokens") }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") {
-            throw fail("\(what) must be a whole number")
+        guard v >= 0 else { throw fail("\(what) must not be negative, got \(v)", at: start) }
+        guard v < 1 << 32 else { throw fail("\(what) must be below 2^32 tokens, got \(v)", at: start) }
+        if i < end, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") {
+            throw fail("\(what) must be a whole number", at: start)
         }
         return Int(v)
     }
 
-    /// A JSON number; integers (the common case) avoid string conversion.
+    /// A JSON number (a timestamp): a plain integer of up to 18 digits (the common case) without string conversion;
+    /// anything longer, fractional or with an exponent through `Double`, which must give a finite value.
     private mutating func parseNumber(_ what: String) throws -> Double {
         let start = i
-        let whole = try parseInteger(what)
-        guard i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") else {
-            return Double(whole)
+        if i < end, bytes[i] == UInt8(ascii: "-") { i += 1 }
+        let digits = i
+        while i < end, bytes[i] &- 0x30 < 10 { i += 1 }
+        guard i > digits else { throw fail("expected a number for \(what)") }
+        if i - digits <= 18, i == end || !(bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e")) {
+            i = start
+            return Double(try parseInteger(what))
         }
-        while i < bytes.count, let c = Optional(bytes[i]),
+        while i < end, let c = Optional(bytes[i]),
               (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: ".") || c | 0x20 == UInt8(ascii: "e")
                 || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
             i += 1
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        guard let v = Double(text), v.isFinite else { throw fail("\(what) is not a number: \(text)") }
+        guard let v = Double(text), v.isFinite else { throw fail("\(what) is not a finite number: \(text)", at: start) }
         return v
     }
 
     /// `[id, id, …]`, appending each id's dense index to the trace's blocks.
     private mutating func parseIds() throws {
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { throw fail("hash_ids must be a list") }
+        guard i < end, bytes[i] == UInt8(ascii: "[") else { throw fail("hash_ids must be a list") }
         i += 1
         skipSpaces()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+        if i < end, bytes[i] == UInt8(ascii: "]") {
             i += 1
             return
         }
@@ -247,7 +315,7 @@ private struct LineParser {
             out[outCount] = dense
             outCount += 1
             skipSpaces()
-            guard i < bytes.count else { throw fail("unterminated hash_ids list") }
+            guard i < end else { throw fail("unterminated hash_ids list") }
             if bytes[i] == UInt8(ascii: ",") {
                 i += 1
             } else if bytes[i] == UInt8(ascii: "]") {
@@ -263,21 +331,21 @@ private struct LineParser {
     private mutating func skipValue(depth: Int) throws {
         guard depth < 64 else { throw fail("values nested too deeply") }
         skipSpaces()
-        guard i < bytes.count else { throw fail("missing value") }
+        guard i < end else { throw fail("missing value") }
         switch bytes[i] {
         case UInt8(ascii: "\""):
             i += 1
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\n") {
+            while i < end, bytes[i] != UInt8(ascii: "\"") {
                 i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1
             }
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("unterminated string") }
+            guard i < end, bytes[i] == UInt8(ascii: "\"") else { throw fail("unterminated string") }
             i += 1
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             let close = bytes[i] == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
             let isObject = close == UInt8(ascii: "}")
             i += 1
             skipSpaces()
-            if i < bytes.count, bytes[i] == close {
+            if i < end, bytes[i] == close {
                 i += 1
                 return
             }
@@ -288,7 +356,7 @@ private struct LineParser {
                 }
                 try skipValue(depth: depth + 1)
                 skipSpaces()
-                guard i < bytes.count else { throw fail("unterminated value") }
+                guard i < end else { throw fail("unterminated value") }
                 if bytes[i] == UInt8(ascii: ",") {
                     i += 1
                     continue
@@ -300,7 +368,7 @@ private struct LineParser {
         default:
             // Numbers and the literals true, false, null: a run of their characters.
             let start = i
-            while i < bytes.count, let c = Optional(bytes[i]),
+            while i < end, let c = Optional(bytes[i]),
                   (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x2B || c == 0x2D
                     || c == 0x45 {
                 i += 1

@@ -147,6 +147,7 @@ extension Interpreter {
         if bound == nil, provided < count {
             stack.append(contentsOf: repeatElement(Value.bool(false), count: count - provided))
         }
+        if !f.locals.isEmpty { reserveLocals(f) }
         if !f.captured.isEmpty { stack.append(contentsOf: f.captured) }
         frameBase = base
         if bound != nil || provided < count { try fillDefaults(f, base: base, provided: provided, bound: bound?.0,
@@ -154,9 +155,10 @@ extension Interpreter {
         // The common case, a user function: its body is borrowed, not retained.
         if let body = f.userBody {
             do {
+                if !f.locals.isEmpty { try bindLocals(f, base: base) }
                 return try body._withUnsafeGuaranteedRef { try eval($0) }
             } catch let d as Diagnostic {
-                throw d
+                throw suggestingLocal(d, in: f)
             } catch {
                 throw Diagnostic(.limit, "internal: \(error)", at: callSpan)
             }

@@ -1,26 +1,86 @@
-/// Resolves the names inside function bodies to frame slots, once per function declaration: a parameter is a
-/// slot, a variable of an enclosing function is captured (copied into the closure when it is created, which is
-/// safe because bindings never change), anything else is global. Lookups on the hot path then index an array
-/// instead of searching scopes by name.
+/// Resolves the names inside function bodies to frame slots, once per function declaration: a parameter or a
+/// `where` clause is a slot, a variable of an enclosing function is captured (copied into the closure when it is
+/// created, which is safe because bindings never change), anything else is global. Lookups on the hot path then
+/// index an array instead of searching scopes by name.
+///
+/// A frame holds the parameters, then the where clauses in order, then the captured values. Clauses are evaluated
+/// in order after the defaults, so the resolver refuses what would read a clause before it is set: a default
+/// using one, a clause using itself or a later one (also from inside a lambda, which captures when created).
 struct Resolver {
+    static let maxSuggestable = 64
+
     private final class Context {
         let decl: FunctionDecl
-        var names: [String]
+        /// Slot of each name: parameters, clauses, then captures as they are found.
+        var slots: [String: Int32] = [:]
+        var count: Int32 = 0
         let parent: Context?
+        let firstClause: Int
+        /// What may be read now: while the defaults are resolved no clause (-1), while clause k is, those before
+        /// it (k), in the body all of them.
+        var phase = Phase.defaults
+        var used: [Bool]
+        /// Names near a local (see `noteNearMiss`) here and in nested lambdas, for the "never used" error.
+        var slips: [(span: Span, local: String)] = []
+
+        enum Phase: Equatable { case defaults, clause(Int), body }
 
         init(decl: FunctionDecl, parent: Context?) {
             self.decl = decl
-            self.names = decl.parameters.map(\.name)
             self.parent = parent
+            self.firstClause = decl.parameters.count
+            self.used = [Bool](repeating: false, count: decl.clauses.count)
+            for name in decl.parameters.map(\.name) + decl.clauses.map(\.name) {
+                slots[name] = count
+                count += 1
+            }
         }
 
-        func slot(for name: String) -> Int32? {
-            if let i = names.lastIndex(of: name) { return Int32(i) }
-            guard let parent, let outer = parent.slot(for: name) else { return nil }
+        func slot(for name: String, at span: Span) throws(Diagnostic) -> Int32? {
+            if let s = slots[name] {
+                let k = Int(s) - firstClause
+                if k >= 0, k < used.count {
+                    try checkReadable(clause: k, name, at: span)
+                    used[k] = true
+                }
+                return s
+            }
+            guard let parent, let outer = try parent.slot(for: name, at: span) else { return nil }
             decl.captures.append((name, outer))
-            names.append(name)
-            return Int32(names.count - 1)
+            slots[name] = count
+            count += 1
+            return count - 1
         }
+
+        private func checkReadable(clause k: Int, _ name: String, at span: Span) throws(Diagnostic) {
+            let defined = decl.clauses[k].nameSpan
+            switch phase {
+            case .body:
+                return
+            case .clause(let current) where k < current:
+                return
+            case .clause(let current) where k == current:
+                throw Diagnostic(.name, "`\(name)` is used in its own where clause", at: span,
+                                 hint: "a clause cannot refer to itself; compute it from the parameters and the "
+                                     + "clauses before it")
+            case .clause(let current):
+                throw Diagnostic(.name, "`\(name)` is used before its where clause defines it", at: span,
+                                 hint: "clauses are evaluated in order: move `\(name) = …` before "
+                                     + "`\(decl.clauses[current].name) = …`",
+                                 notes: [("defined here, later", defined)])
+            case .defaults:
+                throw Diagnostic(.name, "a default cannot use `\(name)`, a where clause of the function", at: span,
+                                 hint: "defaults are evaluated before the where clauses",
+                                 notes: [("defined here", defined)])
+            }
+        }
+
+        /// The local names this function can read, its own and its enclosing functions', for suggestions; at
+        /// most `maxSuggestable` of them, so a function of a thousand parameters does not make resolving quadratic.
+        lazy var visibleNames: [String] = {
+            let own = Array(slots.keys.prefix(Resolver.maxSuggestable))
+            return own + (parent?.visibleNames.prefix(Resolver.maxSuggestable - own.count) ?? [])
+        }()
     }
 
     static func resolve(_ decl: FunctionDecl) throws(Diagnostic) {
@@ -29,14 +89,33 @@ struct Resolver {
 
     private static func resolve(_ decl: FunctionDecl, parent: Context?) throws(Diagnostic) {
         guard !decl.resolved else { return }
-        decl.resolved = true
+        // Marked only once complete: a declaration whose resolution failed is never half-resolved.
+        decl.captures = []
+        decl.nearMisses = [:]
         let context = Context(decl: decl, parent: parent)
         for (i, p) in decl.parameters.enumerated() {
             guard let d = p.defaultValue else { continue }
             // A default may use the parameters before it, not those after (they are not bound yet).
             try walk(d, context, laterParameters: Set(decl.parameters[i...].map(\.name)))
         }
+        for (k, clause) in decl.clauses.enumerated() {
+            context.phase = .clause(k)
+            try walk(clause.value, context, laterParameters: [])
+        }
+        context.phase = .body
         if let body = decl.body { try walk(body, context, laterParameters: []) }
+        if let k = context.used.firstIndex(of: false) {
+            let clause = decl.clauses[k]
+            // Unused because a use of it is misspelt: show where.
+            if let slip = context.slips.first(where: { $0.local == clause.name }) {
+                throw Diagnostic(.name, "`\(clause.name)` is defined but never used", at: clause.nameSpan,
+                                 hint: "did you mean `\(clause.name)` instead of `\(slip.span.text)`?",
+                                 notes: [("`\(slip.span.text)` is not `\(clause.name)`", slip.span)])
+            }
+            throw Diagnostic(.name, "`\(clause.name)` is defined but never used", at: clause.nameSpan,
+                             hint: "use it in the body or a later clause, or remove it")
+        }
+        decl.resolved = true
     }
 
     private static func walk(_ e: Expr, _ c: Context, laterParameters: Set<String>) throws(Diagnostic) {
@@ -49,7 +128,12 @@ struct Resolver {
                 throw Diagnostic(.name, "the default refers to `\(n)`, which is not bound yet", at: e.span,
                                  hint: "a default may use only the parameters before it")
             }
-            e.slot = c.slot(for: n) ?? -1
+            guard let slot = try c.slot(for: n, at: e.span) else {
+                e.slot = -1
+                noteNearMiss(n, at: e.span, c)
+                return
+            }
+            e.slot = slot
         case .unary(_, let x):
             try go(x)
         case .binary(_, let l, let r, _), .juxtaposition(let l, let r), .index(let l, let r), .range(let l, let r, _),
@@ -74,6 +158,18 @@ struct Resolver {
             try go(d)
         case .lambda(let inner):
             try resolve(inner, parent: c)
+        }
+    }
+
+    /// A global name close to a local one (`byts` beside `bytes`) is likely a slip; if it turns out unknown when
+    /// evaluated, the error suggests the local (globals are looked up late, so this cannot be an error now).
+    private static func noteNearMiss(_ name: String, at span: Span, _ c: Context) {
+        guard let local = Suggestions.closest(to: name, in: c.visibleNames).first else { return }
+        c.decl.nearMisses[span.start] = local
+        var context: Context? = c
+        while let x = context {
+            x.slips.append((span, local))
+            context = x.parent
         }
     }
 }

@@ -102,6 +102,9 @@ public final class FunctionDecl: @unchecked Sendable {
     public let parameters: [Parameter]
     /// Nil for a `native fn`, whose body is Swift.
     public let body: Expr?
+    /// `where a = … and b = …` after the body: evaluated in order on each call, each in its frame slot after the
+    /// parameters (see LocalBindings.swift).
+    public let clauses: [WhereClause]
     public let doc: String?
     public let span: Span
     /// `native fn sweep(f, ...)`: named arguments beyond the parameters go to the native instead of being errors.
@@ -110,17 +113,28 @@ public final class FunctionDecl: @unchecked Sendable {
     /// (by name, and their slot there), stored in its own frame after the parameters.
     var resolved = false
     var captures: [(name: String, outerSlot: Int32)] = []
+    /// Filled by the resolver: names in this function that did not resolve to a local but are close to one
+    /// (`byts` beside a clause `bytes`), by the start of their span, so "unknown name" can suggest the local.
+    var nearMisses: [Int: String] = [:]
 
-    init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, doc: String?, span: Span,
-         takesNamedRest: Bool = false) {
+    init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, clauses: [WhereClause] = [],
+         doc: String?, span: Span, takesNamedRest: Bool = false) {
         self.takesNamedRest = takesNamedRest
         self.name = name
         self.nameSpan = nameSpan
         self.parameters = parameters
         self.body = body
+        self.clauses = clauses
         self.doc = doc
         self.span = span
     }
+}
+
+/// One local binding of a `where` clause: `where bytes = 2 B/token`.
+public struct WhereClause {
+    public let name: String
+    public let nameSpan: Span
+    public let value: Expr
 }
 
 public struct UnitDecl {

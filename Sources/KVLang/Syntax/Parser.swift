@@ -6,9 +6,9 @@ public struct Parser {
     public static let maxDepth = 160
 
     private let file: SourceFile
-    private let tokens: [Token]
+    let tokens: [Token]
     private let docs: [Int: String]
-    private var pos = 0
+    var pos = 0
     private var depth = 0
 
     public static func parse(_ file: SourceFile) throws(Diagnostic) -> Program {
@@ -25,10 +25,10 @@ public struct Parser {
 
     // MARK: - Token helpers
 
-    private var tok: Token { tokens[pos] }
-    private var kind: Token.Kind { tokens[pos].kind }
-    private func peekKind(_ n: Int) -> Token.Kind { tokens[min(pos + n, tokens.count - 1)].kind }
-    private var previous: Token { tokens[max(pos - 1, 0)] }
+    var tok: Token { tokens[pos] }
+    var kind: Token.Kind { tokens[pos].kind }
+    func peekKind(_ n: Int) -> Token.Kind { tokens[min(pos + n, tokens.count - 1)].kind }
+    var previous: Token { tokens[max(pos - 1, 0)] }
 
     private mutating func advance() -> Token {
         let t = tokens[pos]
@@ -36,7 +36,7 @@ public struct Parser {
         return t
     }
 
-    private mutating func accept(_ p: Punct) -> Bool {
+    mutating func accept(_ p: Punct) -> Bool {
         if kind == .punct(p) { pos += 1; return true }
         return false
     }
@@ -51,13 +51,13 @@ public struct Parser {
         return advance()
     }
 
-    private mutating func skipNewlines() { while kind == .newline { pos += 1 } }
+    mutating func skipNewlines() { while kind == .newline { pos += 1 } }
 
-    private func unexpected(_ expected: String, hint: String? = nil) -> Diagnostic {
+    func unexpected(_ expected: String, hint: String? = nil) -> Diagnostic {
         Diagnostic(.syntax, "expected \(expected), found \(kind)", at: tok.span, hint: hint)
     }
 
-    private mutating func identifier(_ what: String) throws(Diagnostic) -> (String, Span) {
+    mutating func identifier(_ what: String) throws(Diagnostic) -> (String, Span) {
         guard case .identifier(let name) = kind else {
             if case .keyword(let k) = kind {
                 throw Diagnostic(.syntax, "`\(k.rawValue)` is a keyword, not a name", at: tok.span,
@@ -87,6 +87,11 @@ public struct Parser {
             if kind == .eof { return statements }
             statements.append(try statement())
             guard kind == .newline || kind == .punct(.semicolon) || kind == .eof else {
+                if kind == .keyword(.where) { throw misplacedWhere() }
+                if andBeginsClause(at: pos) {
+                    throw unexpected("end of statement", hint: "`and name = …` adds a where clause, which follows "
+                                     + "a function's body (`fn f(x) = a + b where a = 1 and b = 2`)")
+                }
                 throw unexpected("end of statement", hint: juxtapositionHint())
             }
         }
@@ -146,8 +151,9 @@ public struct Parser {
         _ = try expect(.assign, "before the function's body (`fn f(x) = x * 2`)")
         skipNewlines()
         let body = try expression()
-        return FunctionDecl(name: name, nameSpan: nameSpan, parameters: parameters, body: body, doc: doc,
-                            span: start.to(body.span))
+        let clauses = try whereClauses(parameters: parameters)
+        return FunctionDecl(name: name, nameSpan: nameSpan, parameters: parameters, body: body, clauses: clauses,
+                            doc: doc, span: start.to(clauses.last?.value.span ?? body.span))
     }
 
     /// The parameters, and where a closing `...` (any further named arguments, for natives like `sweep`) stands.
@@ -237,8 +243,20 @@ public struct Parser {
         try binaryLevel([.keyword(.or): .or]) { p throws(Diagnostic) in try p.and() }
     }
 
+    /// `a and b`; an `and` that begins another where clause (`and name = …`) ends the expression instead.
     private mutating func and() throws(Diagnostic) -> Expr {
-        try binaryLevel([.keyword(.and): .and]) { p throws(Diagnostic) in try p.not() }
+        var left = try not()
+        while kind == .keyword(.and), !andBeginsClause(at: pos) {
+            let opSpan = advance().span
+            skipNewlines()
+            if kind == .eof {
+                throw Diagnostic(.syntax, "`and` needs something after it", at: opSpan,
+                                 hint: "a condition (`a and b`) or another where clause (`and name = value`)")
+            }
+            let right = try nested { p throws(Diagnostic) in try p.not() }
+            left = Expr(.binary(.and, left, right, op: opSpan), left.span.to(right.span))
+        }
+        return left
     }
 
     private mutating func not() throws(Diagnostic) -> Expr {
@@ -473,9 +491,15 @@ public struct Parser {
             }
             _ = try expect(.assign, "before the function's body")
             let body = try expression()
-            let decl = FunctionDecl(name: "fn", nameSpan: t.span, parameters: parameters, body: body, doc: nil,
-                                    span: t.span.to(body.span))
+            let clauses = try whereClauses(parameters: parameters)
+            let decl = FunctionDecl(name: "fn", nameSpan: t.span, parameters: parameters, body: body,
+                                    clauses: clauses, doc: nil, span: t.span.to(clauses.last?.value.span ?? body.span))
             return Expr(.lambda(decl), decl.span)
+        case .keyword(.where):
+            throw misplacedWhere()
+        case .keyword(.and) where previous.kind == .newline:
+            throw unexpected("an expression", hint: "a line cannot start with `and` unless it adds a where clause "
+                             + "(`and name = …`); to continue a condition, end the line before with `and`")
         default:
             throw unexpected("an expression")
         }

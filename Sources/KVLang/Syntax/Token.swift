@@ -17,7 +17,7 @@ public struct Token: Sendable {
 }
 
 public enum Keyword: String, CaseIterable, Sendable {
-    case `let`, fn, `if`, then, `else`, and, or, not, `true`, `false`, with, to, dimension, unit, native
+    case `let`, fn, `if`, then, `else`, and, or, not, `true`, `false`, with, to, dimension, unit, native, `where`
 }
 
 public enum Punct: String, CaseIterable, Sendable {

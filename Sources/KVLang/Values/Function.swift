@@ -26,6 +26,9 @@ public final class Function: @unchecked Sendable {
 
     enum Extremum { case min, max }
 
+    /// The values of its `where` clauses, in order; their frame slots follow the parameters (LocalBindings.swift).
+    let locals: [Expr]
+
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value]) {
         self.name = name
         self.parameters = parameters
@@ -40,6 +43,7 @@ public final class Function: @unchecked Sendable {
         } else {
             extremum = nil
         }
+        self.locals = decl?.clauses.map(\.value) ?? []
     }
 
     /// Declared `native fn name(…, ...)`: takes named arguments beyond its parameters.

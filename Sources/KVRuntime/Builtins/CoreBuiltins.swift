@@ -38,7 +38,7 @@ enum CoreBuiltins {
         let ab = [ParameterSpec("a", .any), ParameterSpec("b", .any)]
         specs.append(BuiltinSpec.reading("min", ab) { c throws(Diagnostic) in try extremum(&c, smaller: true) })
         specs.append(BuiltinSpec.reading("max", ab) { c throws(Diagnostic) in try extremum(&c, smaller: false) })
-        return specs + collections + assertions
+        return specs + collections + assertions + RemainderBuiltins.specs
     }
 
     /// min(a, b) or min(list): values of one dimension.

@@ -68,7 +68,8 @@ final class ReplayTests: XCTestCase {
                    String(repeating: "[", count: 200)]
         for text in bad {
             XCTAssertThrowsError(try TraceReader.parse(Data(text.utf8), name: "t.jsonl"), text) {
-                XCTAssertTrue(($0 as? EngineError)?.message.hasPrefix("t.jsonl:1: ") ?? false, "\($0)")
+                // Located file:line:column (TraceReaderTests checks the columns).
+                XCTAssertTrue(($0 as? EngineError)?.message.hasPrefix("t.jsonl:1:") ?? false, "\($0)")
             }
         }
         XCTAssertThrowsError(try TraceReader.read(path: "/nonexistent/trace.jsonl"))

@@ -1,0 +1,37 @@
+import CFuzzerDriver
+import Foundation
+import KVEngine
+
+/// bytes → `TraceReader.parse`, then replay under every policy at a few capacities and block sizes, checking what
+/// must hold whatever the trace: counts in range, LRU hits growing with capacity (the inclusion property), and
+/// the one-pass LRU curve equal to replay at each capacity.
+func fuzzOne(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data = bytes else { return 0 }
+    guard let trace = try? TraceReader.parse(Data(bytes: data, count: size), name: "fuzz.jsonl") else { return 0 }
+    let top = trace.distinctBlocks + 1
+    let blockSize = size % 2 == 0 ? 512 : 1 + size % 7
+    let curve = try? replayCurve(trace, blockSize: blockSize)
+    var lastLRU = 0
+    for capacity in Set([0, 1, 2, 3, top / 2, top, Int.max]).sorted() {
+        for policy in EvictionPolicy.allCases {
+            guard let r = try? replay(trace, capacity: capacity, policy: policy, blockSize: blockSize) else {
+                fatalError("replay refused a valid capacity \(capacity) / block size \(blockSize)")
+            }
+            precondition(r.requests == trace.requests && r.lookups == trace.lookups)
+            precondition(r.hits >= 0 && r.hits <= r.lookups, "hits \(r.hits) of \(r.lookups) lookups")
+            precondition(r.hitTokens >= 0 && r.hitTokens <= r.inputTokens, "hit tokens \(r.hitTokens)")
+            if policy == .lru {
+                precondition(r.hits >= lastLRU, "LRU hits fell from \(lastLRU) to \(r.hits) at capacity \(capacity)")
+                lastLRU = r.hits
+                if let curve {
+                    precondition(curve.result(capacity: capacity) == r, "curve ≠ replay at capacity \(capacity)")
+                }
+            }
+        }
+    }
+    return 0
+}
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOne))
