@@ -70,7 +70,7 @@ extension Interpreter {
         }
     }
 
-    private func arithmetic(_ op: BinaryOp, _ x: Quantity, _ y: Quantity, op span: Span, left: Span, right: Span)
+    func arithmetic(_ op: BinaryOp, _ x: Quantity, _ y: Quantity, op span: Span, left: Span, right: Span)
         throws(Diagnostic) -> Value {
         // Plain numbers take the short path: no dimensions, no display units.
         if x.display == nil, y.display == nil, x.dimension.isDimensionless, y.dimension.isDimensionless {

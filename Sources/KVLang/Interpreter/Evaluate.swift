@@ -116,6 +116,10 @@ extension Interpreter {
         let a = try borrowed(l) { x throws(Diagnostic) in try eval(x) }
         let unit = e.tag == .juxtaposition
         let b = try borrowed(r) { x throws(Diagnostic) in unit ? try evalUnit(x) : try eval(x) }
+        if case .quantity(let x) = a, case .quantity(let y) = b {
+            return try arithmetic(unit ? .mul : e.binaryOp, x, y, op: e.opSpan,
+                                  left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
+        }
         return try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
                           left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
     }
