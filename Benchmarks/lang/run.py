@@ -3,7 +3,7 @@
 
 1. One-shot process time: `kvcalc eval` against qalc and GNU units doing the same conversion (80 GB to GiB).
 2. Throughput: a user function evaluated 10^6 times in kvcalc against the same arithmetic in a CPython loop,
-   whole process each, with kvcalc's start-up measured on its own so it can be taken out.
+   whole process each (`2*x+1`, a product with a unit, and the hit-rate shape: unit literals and a `min`), with kvcalc's start-up measured on its own so it can be taken out.
 3. Hardening (`run.py hardening`, no baselines needed): inputs that were quadratic or exponential before issue 9
    (printing a 46- and a 1000-deep list, 40,000 `let` statements, a record of 60,000 fields), whole process each.
 Prints medians of N runs and ratios against the baselines, all measured in this one run.
@@ -71,13 +71,25 @@ def main():
         py_units = os.path.join(d, "units.py")
         open(kv_plain, "w").write(f"fn f(x) = 2 * x + 1\nsum(map(1..{n}, f))\n")
         open(kv_units, "w").write(f"fn kv(n) = 2 * 80 * 8 * 128 * 2 B * n\nsum(map(1..{n}, kv)) -> TiB\n")
+        # The baseline's hit-rate shape: ~7 operations, unit literals (GiB, KiB/token, token/conv, conv/s, s)
+        # and a `min`, through `map`; CPython does the same arithmetic on plain floats (bytes, seconds).
+        kv_hr = os.path.join(d, "hr.kv")
+        py_hr = os.path.join(d, "hr.py")
+        open(kv_hr, "w").write(
+            "fn hr(mem) = min(1, (mem - 16 GiB) / (128 KiB/token) / (2000 token/conv) / (2 conv/s * 30 s))\n"
+            f"sum(map(1..{n}, fn(x) = hr(x * 64 KiB)))\n")
+        open(py_hr, "w").write(
+            "def hr(mem):\n    return min(1, (mem - 16 * 2**30) / (128 * 2**10) / 2000 / (2 * 30))\n"
+            f"print(sum(map(lambda x: hr(x * 64 * 2**10), range(1, {n} + 1))))\n")
         open(kv_empty, "w").write("1\n")
         open(py_plain, "w").write(f"def f(x):\n    return 2 * x + 1\nprint(sum(f(x) for x in range(1, {n} + 1)))\n")
         open(py_units, "w").write(
             f"def kv(n):\n    return 2 * 80 * 8 * 128 * 2.0 * n\nprint(sum(kv(x) for x in range(1, {n} + 1)) / 2**40)\n")
         start, _ = median_time([KVCALC, kv_empty], runs)
         print(f"  kvcalc start-up (stdlib loaded)  {start * 1000:8.2f} ms")
-        for label, kv, py in (("2*x+1", kv_plain, py_plain), ("kv bytes with units", kv_units, py_units)):
+        shapes = (("2*x+1", kv_plain, py_plain), ("kv bytes with units", kv_units, py_units),
+                  ("hit-rate shape, units+min", kv_hr, py_hr))
+        for label, kv, py in shapes:
             # Interleaved, so a change in the machine's load hits both alike.
             tks, tps = [], []
             for _ in range(runs):
@@ -86,17 +98,17 @@ def main():
                 t, op = median_time([sys.executable, py], 1)
                 tps.append(t)
             tk, tp = statistics.median(tks), statistics.median(tps)
-            print(f"  {label:22s} kvcalc {tk * 1000:8.1f} ms ({ok})   CPython {tp * 1000:8.1f} ms ({op})")
-            print(f"  {'':22s} CPython / kvcalc = {tp / tk:.2f}x  (target >= 1)")
+            print(f"  {label:26s} kvcalc {tk * 1000:8.1f} ms ({ok})   CPython {tp * 1000:8.1f} ms ({op})")
+            print(f"  {'':26s} CPython / kvcalc = {tp / tk:.2f}x  (target >= 1)")
         if BASELINE:
             print(f"\n== the same programs, this kvcalc against {BASELINE}, interleaved, median of {runs} runs")
-            for label, kv in (("2*x+1", kv_plain), ("kv bytes with units", kv_units)):
+            for label, kv, _ in shapes:
                 tks, tbs = [], []
                 for _ in range(runs):
                     tks.append(median_time([KVCALC, kv], 1)[0])
                     tbs.append(median_time([BASELINE, kv], 1)[0])
                 tk, tb = statistics.median(tks), statistics.median(tbs)
-                print(f"  {label:22s} this {tk * 1000:8.1f} ms   baseline {tb * 1000:8.1f} ms   "
+                print(f"  {label:26s} this {tk * 1000:8.1f} ms   baseline {tb * 1000:8.1f} ms   "
                       f"this / baseline = {tk / tb:.3f}")
 
 

@@ -110,7 +110,9 @@ extension ModelSpec {
     /// Weight bytes per chip for memory options: the checkpoint's quantization when the options carry one
     /// (dtype "auto" on a quantized checkpoint), else the options' dtype.
     public func weights(options o: MemoryOptions) throws -> WeightBreakdown {
-        if let q = o.weightQuantization { return try weights(quantization: q, tp: o.tp, pp: o.pp, ep: o.ep) }
-        return try weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
+        try WeightsMemo.weights(self, o) {
+            if let q = o.weightQuantization { return try weights(quantization: q, tp: o.tp, pp: o.pp, ep: o.ep) }
+            return try weights(dtype: o.dtype, tp: o.tp, pp: o.pp, ep: o.ep)
+        }
     }
 }

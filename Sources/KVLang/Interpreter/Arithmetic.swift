@@ -70,7 +70,7 @@ extension Interpreter {
         }
     }
 
-    private func arithmetic(_ op: BinaryOp, _ x: Quantity, _ y: Quantity, op span: Span, left: Span, right: Span)
+    func arithmetic(_ op: BinaryOp, _ x: Quantity, _ y: Quantity, op span: Span, left: Span, right: Span)
         throws(Diagnostic) -> Value {
         // Plain numbers take the short path: no dimensions, no display units.
         if x.display == nil, y.display == nil, x.dimension.isDimensionless, y.dimension.isDimensionless {
@@ -97,10 +97,11 @@ extension Interpreter {
             return .quantity(Quantity(try finite(v, op, span), x.dimension, display: x.display ?? y.display))
         case .mul, .div:
             if op == .div, y.value == 0 { throw divisionByZero(span, right) }
-            let sign: Rational = op == .mul ? .one : .minusOne
-            guard let d = x.dimension.multiplied(by: y.dimension, exponent: sign) else { throw exponentOverflow(span) }
-            let v = op == .mul ? x.value * y.value : x.value / y.value
-            return .quantity(Quantity(try finite(v, op, span), d, display: units.combine(x.display, y.display, sign: sign)))
+            let divide = op == .div
+            guard let d = units.product(x.dimension, y.dimension, divide: divide) else { throw exponentOverflow(span) }
+            let v = divide ? x.value / y.value : x.value * y.value
+            return .quantity(Quantity(try finite(v, op, span), d, display: units.combined(x.display, y.display,
+                                                                                           divide: divide)))
         case .pow:
             return .quantity(try power(x, y, op: span, right: right))
         case .lt, .le, .gt, .ge, .eq, .ne:

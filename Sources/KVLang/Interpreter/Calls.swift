@@ -7,6 +7,17 @@ extension Interpreter {
     func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span) throws(Diagnostic) -> Value {
         let base = stack.count
         defer { if stack.count > base { stack.removeLast(stack.count - base) } }
+        if let which = f.extremum, arguments.count == 2, arguments[0].label == nil, arguments[1].label == nil {
+            let a = try eval(arguments[0].value), b = try eval(arguments[1].value)
+            if case .quantity(let x) = a, case .quantity(let y) = b, x.dimension == y.dimension {
+                try countCall(f, callSpan: callSpan)
+                // As the builtin: the second wins only when strictly smaller (larger).
+                return (which == .min ? y.value < x.value : y.value > x.value) ? b : a
+            }
+            stack.append(a)
+            stack.append(b)
+            return try enter(f, base: base, provided: 2, bound: nil, arguments: arguments, callSpan: callSpan)
+        }
         if arguments.allSatisfy({ $0.label == nil }), arguments.count <= f.parameters.count {
             for a in arguments { stack.append(try eval(a.value)) }
             return try enter(f, base: base, provided: arguments.count, bound: nil, arguments: arguments,
@@ -125,17 +136,7 @@ extension Interpreter {
     /// `bound` marking which were given), evaluates defaults in it, and runs the body.
     private func enter(_ f: Function, base: Int, provided: Int, bound: ([Bool], [Span])?, arguments: [CallArgument]?,
                        callSpan: Span, rest: [NamedArgument] = []) throws(Diagnostic) -> Value {
-        if Interrupt.take() {
-            throw Diagnostic(.limit, "interrupted", at: callSpan)
-        }
-        if let budget = callBudget {
-            guard budget > 0 else { throw Diagnostic(.limit, "call budget exhausted", at: callSpan) }
-            callBudget = budget - 1
-        }
-        guard callDepth < Interpreter.maxCallDepth else {
-            throw Diagnostic(.limit, "calls nested deeper than \(Interpreter.maxCallDepth) (runaway recursion?)",
-                             at: callSpan, hint: "check that the recursion in `\(f.name)` reaches its base case")
-        }
+        try countCall(f, callSpan: callSpan)
         callDepth += 1
         let savedBase = frameBase
         defer {
@@ -174,6 +175,22 @@ extension Interpreter {
             let result = try native(&context)
             try checkFinite(result, at: callSpan, name: "`\(f.name)`")
             return result
+        }
+    }
+
+    /// What every call checks before it runs: a Ctrl-C, the call budget, the depth limit.
+    @inline(__always)
+    private func countCall(_ f: Function, callSpan: Span) throws(Diagnostic) {
+        if Interrupt.take() {
+            throw Diagnostic(.limit, "interrupted", at: callSpan)
+        }
+        if let budget = callBudget {
+            guard budget > 0 else { throw Diagnostic(.limit, "call budget exhausted", at: callSpan) }
+            callBudget = budget - 1
+        }
+        guard callDepth < Interpreter.maxCallDepth else {
+            throw Diagnostic(.limit, "calls nested deeper than \(Interpreter.maxCallDepth) (runaway recursion?)",
+                             at: callSpan, hint: "check that the recursion in `\(f.name)` reaches its base case")
         }
     }
 }

@@ -13,13 +13,22 @@ extension Interpreter {
         case .name where e.slot >= 0:
             return stack[frameBase + Int(e.slot)]
         case .arithmetic, .juxtaposition:
-            // The operands are borrowed (+0): `kind` keeps them alive.
-            let l = e.lhs.unsafelyUnwrapped, r = e.rhs.unsafelyUnwrapped
-            let a = try borrowed(l) { x throws(Diagnostic) in try eval(x) }
-            let unit = e.tag == .juxtaposition
-            let b = try borrowed(r) { x throws(Diagnostic) in unit ? try evalUnit(x) : try eval(x) }
-            return try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
-                              left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
+            // A node with a parameter or a call below it is never constant: one compare, then plain evaluation.
+            let known = e.foldKey
+            if known == Expr.neverConstant { return try operate(e) }
+            let key = foldKey
+            if known == key, let q = e.folded { return .quantity(q) }
+            let v = try operate(e)
+            if known != key { fold(e, v, key: key) }
+            return v
+        case .name:
+            let key = foldKey
+            if let v = foldedName(e, key: key) { return v }
+            if case .name(let name) = e.kind {
+                let v = try lookup(e, name)
+                foldName(e, v, key: key)
+                return v
+            }
         default:
             break
         }
@@ -97,6 +106,22 @@ extension Interpreter {
         case .lambda(let decl):
             return .function(try makeFunction(decl))
         }
+    }
+
+    /// An arithmetic or juxtaposition node, evaluated.
+    @inline(__always)
+    private func operate(_ e: Expr) throws(Diagnostic) -> Value {
+        // The operands are borrowed (+0): `kind` keeps them alive.
+        let l = e.lhs.unsafelyUnwrapped, r = e.rhs.unsafelyUnwrapped
+        let a = try borrowed(l) { x throws(Diagnostic) in try eval(x) }
+        let unit = e.tag == .juxtaposition
+        let b = try borrowed(r) { x throws(Diagnostic) in unit ? try evalUnit(x) : try eval(x) }
+        if case .quantity(let x) = a, case .quantity(let y) = b {
+            return try arithmetic(unit ? .mul : e.binaryOp, x, y, op: e.opSpan,
+                                  left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
+        }
+        return try binary(unit ? .mul : e.binaryOp, a, b, op: e.opSpan,
+                          left: l._withUnsafeGuaranteedRef { $0.span }, right: r._withUnsafeGuaranteedRef { $0.span })
     }
 
     @inline(__always)

@@ -15,7 +15,12 @@ public final class Interpreter: @unchecked Sendable {
     public static let maxRecordFields = 1 << 16
 
     @exclusivity(unchecked) public internal(set) var units = UnitTable()
-    @exclusivity(unchecked) public internal(set) var globals: [String: Value] = [:]
+    @exclusivity(unchecked) public internal(set) var globals: [String: Value] = [:] {
+        didSet { globalsVersion &+= 1 }
+    }
+    /// Changes with every change to `globals`: folded constants (Folding.swift) are valid while it and the unit
+    /// table's generation are unchanged.
+    @exclusivity(unchecked) var globalsVersion = 0
     /// `##` documentation of global bindings (presets, constants).
     @exclusivity(unchecked) public internal(set) var docs: [String: String] = [:]
     /// Native implementations, bound to a name when the stdlib declares `native fn name(…)`.

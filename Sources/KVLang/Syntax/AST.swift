@@ -27,8 +27,16 @@ public final class Expr: @unchecked Sendable {
     /// the resolver; -1 for globals and units.
     var slot: Int32 = -1
     /// For a `.name` that named a unit: the unit's value, valid while the unit table's generation is unchanged.
-    var cachedUnit: Quantity?
-    var cachedGeneration = -1
+    @exclusivity(unchecked) var cachedUnit: Quantity?
+    @exclusivity(unchecked) var cachedGeneration = -1
+    /// Constant folding (Interpreter/Folding.swift), valid while `foldKey` equals the interpreter's: for an
+    /// arithmetic node of numbers, units and globals, its value; for a global `.name`, the quantity or the function
+    /// it named (unretained: the globals hold it while the key is unchanged).
+    @exclusivity(unchecked) var foldKey = -1
+    /// `foldKey` of an arithmetic node with a parameter, local or call below it: never folded.
+    static let neverConstant = Int.min
+    @exclusivity(unchecked) var folded: Quantity?
+    @exclusivity(unchecked) var foldedFunction: Unmanaged<Function>?
 
     /// The hot node kinds again, without payloads: the interpreter dispatches on `tag` and reads the operands
     /// through unowned references (the strong ones live in `kind`), so evaluating them costs no reference counting.

@@ -15,7 +15,7 @@ public struct Dimension: Hashable, Sendable {
 
     public static let none = Dimension(id: 0)
 
-    private init(id: Int32) { self.id = id }
+    init(id: Int32) { self.id = id }
 
     public static func base(_ index: Int) -> Dimension { Dimension(terms: [Term(base: index, exponent: .one)]) }
 
@@ -55,6 +55,7 @@ public struct Dimension: Hashable, Sendable {
 
     public func power(_ p: Rational) -> Dimension? {
         if p.isZero { return .none }
+        if p == .one { return self }
         var out: [Term] = []
         for t in terms {
             guard let e = t.exponent * p else { return nil }

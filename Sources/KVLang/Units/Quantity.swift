@@ -38,6 +38,9 @@ public struct DisplayUnit: Sendable, Equatable {
         self.pinned = pinned
     }
 
+    /// An id the interner gave out.
+    init(id: Int32) { self.id = id }
+
     public var terms: [Term] { DisplayInterner.terms(id) }
 
     public static func unit(_ id: Int) -> DisplayUnit { DisplayUnit(terms: [Term(unit: id, exponent: .one)]) }
@@ -110,6 +113,33 @@ extension UnitTable {
             if cancelled { terms.removeAll { $0.exponent.isZero }; i = 0 } else { i += 1 }
         }
         return terms.isEmpty ? nil : DisplayUnit(terms: terms)
+    }
+
+    /// The dimension of a product (`divide` false) or quotient, memoised by operand ids; nil on exponent overflow.
+    @inline(__always)
+    func product(_ a: Dimension, _ b: Dimension, divide: Bool) -> Dimension? {
+        if b.id == 0 { return a }
+        if a.id == 0 && !divide { return b }
+        if let id = dimensionProducts.lookup(a.id, b.id, divide: divide) { return Dimension(id: id) }
+        guard let d = a.multiplied(by: b, exponent: divide ? .minusOne : .one) else { return nil }
+        dimensionProducts.store(a.id, b.id, divide: divide, d.id)
+        return d
+    }
+
+    /// `combine` for a product or quotient, memoised by operand ids: the result depends only on the two display
+    /// units' terms (never on `pinned`, which it drops), so the slow merge runs once per pair.
+    @inline(__always)
+    func combined(_ a: DisplayUnit?, _ b: DisplayUnit?, divide: Bool) -> DisplayUnit? {
+        guard let b else {
+            var d = a
+            d?.pinned = false
+            return d
+        }
+        let aid = a?.id ?? -1
+        if let id = displayProducts.lookup(aid, b.id, divide: divide) { return id < 0 ? nil : DisplayUnit(id: id) }
+        let r = combine(a, b, sign: divide ? .minusOne : .one)
+        displayProducts.store(aid, b.id, divide: divide, r?.id ?? -1)
+        return r
     }
 
     func power(_ d: DisplayUnit?, _ p: Rational) -> DisplayUnit? {

@@ -24,7 +24,7 @@ public final class UnitTable: @unchecked Sendable {
 
     /// Changes whenever a unit is declared (from a process-wide counter, so a restored snapshot never reuses a
     /// number): a cached unit lookup is valid while the generation it was made in is current.
-    public private(set) var generation = 0
+    @exclusivity(unchecked) public private(set) var generation = 0
     nonisolated(unsafe) private static var generations = 0
 
     public private(set) var bases: [BaseDimension] = []
@@ -39,6 +39,10 @@ public final class UnitTable: @unchecked Sendable {
         let unit: Int
         let family: String
     }
+
+    /// Memos of products and quotients by operand ids (Units/OperandCache.swift); a copy starts with empty ones.
+    let dimensionProducts = OperandCache()
+    let displayProducts = OperandCache()
 
     public init() {}
 

@@ -20,6 +20,12 @@ public final class Function: @unchecked Sendable {
     let captured: [Value]
     /// A user function's body, unretained (`body` holds it), so calls borrow it.
     let userBody: Unmanaged<Expr>?
+    /// For the natives `min` and `max`: which one, so a call of two quantities of one dimension is answered like an
+    /// operator (Calls.swift) instead of through the builtin's argument checking, with the builtin's result.
+    let extremum: Extremum?
+
+    enum Extremum { case min, max }
+
     /// The values of its `where` clauses, in order; their frame slots follow the parameters (LocalBindings.swift).
     let locals: [Expr]
 
@@ -32,6 +38,11 @@ public final class Function: @unchecked Sendable {
         self.decl = decl
         self.captured = captured
         if case .user(let e) = body { userBody = Unmanaged.passUnretained(e) } else { userBody = nil }
+        if case .native = body, parameters.count == 2 {
+            extremum = name == "min" ? .min : name == "max" ? .max : nil
+        } else {
+            extremum = nil
+        }
         self.locals = decl?.clauses.map(\.value) ?? []
     }
 

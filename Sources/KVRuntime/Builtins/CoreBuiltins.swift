@@ -43,6 +43,11 @@ enum CoreBuiltins {
 
     /// min(a, b) or min(list): values of one dimension.
     private static func extremum(_ c: inout CallContext, smaller: Bool) throws(Diagnostic) -> Value {
+        // Two quantities of one dimension, the common case, without building lists: the second wins only when
+        // strictly smaller (larger), as below, so `max(1 GiB, 1024 MiB)` keeps the first one's display unit.
+        if case .quantity(let x) = c.arguments[0], case .quantity(let y) = c.arguments[1], x.dimension == y.dimension {
+            return (smaller ? y.value < x.value : y.value > x.value) ? c.arguments[1] : c.arguments[0]
+        }
         var items: [Value]
         var spans: [Span]
         if case .list(let l) = c.arguments[1], l.isEmpty {

@@ -79,6 +79,11 @@ extension Interpreter {
     /// A quantity from a base-unit value, printing in the given units (each a declared unit name and exponent;
     /// Session checks at start that the stdlib declares them all).
     func quantity(_ value: Double, _ units: [(String, Int)]) -> Value {
+        // One unit to the first power, the usual case: the unit's own dimension and display, no interning.
+        if units.count == 1, units[0].1 == 1, let id = self.units.unit(named: units[0].0) {
+            let u = self.units.units[id].value
+            return .quantity(Quantity(value, u.dimension, display: u.display))
+        }
         var dim = Dimension.none
         var terms: [DisplayUnit.Term] = []
         for (name, e) in units {
