@@ -173,7 +173,7 @@ extension Interpreter {
                                       arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan,
                                       rest: rest)
             let result = try native(&context)
-            try checkFinite(result, at: callSpan, name: "`\(f.name)`")
+            if !f.forwardsValues { try checkFinite(result, at: callSpan, name: "`\(f.name)`") }
             return result
         }
     }

@@ -29,7 +29,12 @@ public final class Function: @unchecked Sendable {
     /// The values of its `where` clauses, in order; their frame slots follow the parameters (LocalBindings.swift).
     let locals: [Expr]
 
-    init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value]) {
+    /// A native whose result needs no finite check (Interpreter.registerForwardingNative(_:_:)).
+    let forwardsValues: Bool
+
+    init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
+         forwardsValues: Bool = false) {
+        self.forwardsValues = forwardsValues
         self.name = name
         self.parameters = parameters
         self.parameterNames = parameters.map(\.name)

@@ -7,9 +7,18 @@ enum Builtins {
             + LatencyBuiltins.specs
     }
 
+    /// Builtins whose results hold only values their arguments or their function argument made, each checked
+    /// where it was made; the interpreter does not walk their results for non-finite numbers again.
+    static let forwarding: Set<String> = ["map", "filter", "sweep", "table"]
+
     static func register(_ specs: [BuiltinSpec], in interpreter: Interpreter) {
         for spec in specs {
-            interpreter.registerNative(spec.name) { c throws(Diagnostic) in try spec.call(&c) }
+            let body: NativeFunction = { c throws(Diagnostic) in try spec.call(&c) }
+            if forwarding.contains(spec.name) {
+                interpreter.registerForwardingNative(spec.name, body)
+            } else {
+                interpreter.registerNative(spec.name, body)
+            }
         }
     }
 
