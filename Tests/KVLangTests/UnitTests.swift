@@ -90,6 +90,11 @@ final class UnitTests: XCTestCase {
         XCTAssertEqual(Eval.text("sqrt(16 GiB^2)"), "4 GiB")
         XCTAssertEqual(Eval.quantity("(4 B)^0.5 * (4 B)^0.5").1, "Information")
         XCTAssertEqual(Eval.error("2 B ^ 0.3333333")?.kind, .dimension)
+        // x^0 is the plain number 1 whatever x's dimension (Dimension.power once returned nil for 0, read as an
+        // exponent overflow; found by a compiler warning during the fuzz build).
+        XCTAssertEqual(Eval.text("(2 GiB)^0"), "1")
+        XCTAssertEqual(Eval.text("(2 GiB)^0 + 1"), "2")
+        XCTAssertEqual(Eval.quantity("(3 token/s)^0").1, "Scalar")
     }
 
     func testJSONEncoding() {

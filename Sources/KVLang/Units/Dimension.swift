@@ -54,7 +54,7 @@ public struct Dimension: Hashable, Sendable {
     }
 
     public func power(_ p: Rational) -> Dimension? {
-        if p.isZero { return .none }
+        if p.isZero { return Dimension.none }
         if p == .one { return self }
         var out: [Term] = []
         for t in terms {
