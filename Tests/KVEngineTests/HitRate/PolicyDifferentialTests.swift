@@ -81,17 +81,11 @@ final class PolicyDifferentialTests: XCTestCase {
         return (hits, lookups, tokens)
     }
 
-    /// SplitMix64, seeded, so a failure names a trace that can be rebuilt.
+    /// The engine's seeded generator, so a failure names a trace that can be rebuilt.
     struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+        var generator: Xoshiro256
+        init(state: UInt64) { generator = Xoshiro256(seed: state) }
+        mutating func below(_ n: Int) -> Int { Int(generator.next() % UInt64(max(n, 1))) }
     }
 
     /// A small trace shaped like chat traffic: conversations whose turns extend a shared prefix, repeated requests,
