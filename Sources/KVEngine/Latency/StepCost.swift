@@ -45,6 +45,18 @@ public struct StepCost: Sendable, Equatable {
     }
 }
 
+/// What one forward pass computes, summed over its sequences: all a step's cost depends on besides the model.
+struct StepShape: Sendable, Equatable {
+    /// Sequences in the pass (each ends in one lm_head row).
+    var sequences = 0.0
+    /// New tokens, all sequences together.
+    var tokens = 0.0
+    /// KV entries read, in token-layers on one stage.
+    var kvReadTokenLayers = 0.0
+    /// Attention FLOPs (QKᵀ and AV) on one stage.
+    var attentionFlops = 0.0
+}
+
 /// The per-chip facts of a model on a placement that every step reuses (computed once per latency() call).
 struct LatencyModel {
     let spec: ModelSpec
@@ -126,32 +138,47 @@ struct LatencyModel {
         return below * c + below * (below + 1) / 2 + (n - below) * w
     }
 
-    /// The cost of one forward pass, on one chip, summed over the pp stages one token passes in turn.
+    /// The cost of one forward pass where `batch` sequences each add `newTokens` after `context` cached tokens.
     func step(batch: Int, newTokens: Int, context: Int, decode: Bool) -> StepCost {
-        let perf = gpu.performance
-        let b = Double(batch), n = Double(newTokens), c = Double(context)
-        let tokens = b * n
+        var shape = StepShape()
+        add(to: &shape, newTokens: newTokens, context: context, decode: decode, count: batch)
+        return cost(shape)
+    }
+
+    /// Adds `count` sequences, each computing `newTokens` after `context` cached tokens, to a step: a mixed step
+    /// (prefill chunks and decodes of different lengths together) is one pass, its weights read once.
+    func add(to shape: inout StepShape, newTokens: Int, context: Int, decode: Bool, count: Int = 1) {
+        let b = Double(count), n = Double(newTokens), c = Double(context)
         let fullLayers = Double(stageLayers - slidingLayers), sliding = Double(slidingLayers)
         let window = spec.slidingWindow.map(Double.init)
+        shape.sequences += b
+        shape.tokens += b * n
+        // KV read per sequence: the cached context and the new tokens (sliding layers: the window).
+        shape.kvReadTokenLayers += b * (fullLayers * (c + n) + sliding * min(c + n, window ?? (c + n)))
+        let attended = fullLayers * LatencyModel.attendedSum(context: c, new: n, window: nil)
+            + sliding * LatencyModel.attendedSum(context: c, new: n, window: window)
+        shape.attentionFlops += b * attended * attentionFlopsPerContextToken(decode: decode)
+    }
+
+    /// The cost of one forward pass, on one chip, summed over the pp stages one token passes in turn.
+    func cost(_ shape: StepShape) -> StepCost {
+        let perf = gpu.performance
+        let b = shape.sequences, tokens = shape.tokens
         let stages = Double(pp)
         var s = StepCost()
         // Weights: every dense byte once; routed experts as far as this step's tokens reach them.
         s.weightBytes = stages * (denseWeightBytes + routedExpertBytes * expertShare(tokens: tokens))
         // KV: the cached context is read (sliding layers: the window), the new tokens' entries written.
-        let readFull = c + n, readSliding = min(c + n, window ?? (c + n))
-        s.kvReadBytes = stages * b * kvBytesPerTokenLayer * (fullLayers * readFull + sliding * readSliding)
+        s.kvReadBytes = stages * kvBytesPerTokenLayer * shape.kvReadTokenLayers
         s.kvWriteBytes = stages * tokens * kvBytesPerTokenLayer * Double(stageLayers)
         // The residual stream into and out of each layer (other intermediates stay on chip in fused kernels).
         let hidden = Double(spec.hidden)
         s.activationBytes = 2 * tokens * hidden * LatencyConstants.activationBytes * Double(stageLayers) * stages
         // FLOPs: linear layers for every token, lm_head for the last of each sequence, attention over the context.
-        let attended = fullLayers * LatencyModel.attendedSum(context: c, new: n, window: nil)
-            + sliding * LatencyModel.attendedSum(context: c, new: n, window: window)
-        s.flops = 2 * tokens * activeParams * stages + 2 * b * lmHeadParams
-            + b * attended * attentionFlopsPerContextToken(decode: decode) * stages
+        s.flops = 2 * tokens * activeParams * stages + 2 * b * lmHeadParams + shape.attentionFlops * stages
         let peak = usesFP8 ? perf.fp8Flops * perf.fp8FlopsEfficiency : gpu.bf16Flops * perf.flopsEfficiency
         let ramp = tokens / (tokens + LatencyConstants.halfEfficiencyTokens)
-        s.computeTime = s.flops / (peak * ramp)
+        s.computeTime = tokens > 0 ? s.flops / (peak * ramp) : 0
         let weightOnly = dtype.isQuantized && !usesFP8 ? LatencyConstants.weightOnlyBandwidthFactor : 1
         s.memoryTime = s.bytes / (gpu.bandwidth * perf.bandwidthEfficiency * weightOnly)
         // Tensor parallelism: two all-reduces of the step's activations per layer (after attention and the MLP).

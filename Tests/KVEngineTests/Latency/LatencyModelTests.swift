@@ -117,6 +117,34 @@ final class LatencyModelTests: XCTestCase {
         XCTAssertThrowsError(try m.latency(gpu: bare, request(input: 100, output: 2, tp: 2)))
     }
 
+    /// A mixed step (a 512-token prefill chunk after 1,000 cached tokens, beside three decodes at 2,000) is one
+    /// pass: the weights are read once, the KV and FLOP terms are the sums of the parts.
+    func testMixedStepReadsTheWeightsOnce() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let lm = try LatencyModel(m, gpu: a100, tp: 1, pp: 1, dtype: .bf16, kvDtype: .bf16)
+        var shape = StepShape()
+        lm.add(to: &shape, newTokens: 512, context: 1000, decode: false)
+        lm.add(to: &shape, newTokens: 1, context: 2000, decode: true, count: 3)
+        let mixed = lm.cost(shape)
+        let chunk = lm.step(batch: 1, newTokens: 512, context: 1000, decode: false)
+        let decodes = lm.step(batch: 3, newTokens: 1, context: 2000, decode: true)
+        // Weights: 6,738,415,616 params less the 32000 × 4096 embedding, at 2 bytes, once.
+        XCTAssertEqual(mixed.weightBytes, Double(6_738_415_616 - 131_072_000) * 2)
+        // KV read: 524,288 B per token over (1000 + 512) + 3 × 2001 tokens.
+        XCTAssertEqual(mixed.kvReadBytes, 524_288 * (1512 + 3 * 2001))
+        XCTAssertEqual(mixed.kvReadBytes, chunk.kvReadBytes + decodes.kvReadBytes)
+        XCTAssertEqual(mixed.flops, chunk.flops + decodes.flops, accuracy: 1)
+        XCTAssertEqual(shape.tokens, 515)
+        XCTAssertEqual(shape.sequences, 4)
+        // Cheaper than the two as separate passes, dearer than either.
+        XCTAssertLessThan(mixed.time, chunk.time + decodes.time)
+        XCTAssertGreaterThan(mixed.time, max(chunk.time, decodes.time))
+        // An empty step costs only its per-layer overhead, never NaN.
+        let empty = lm.cost(StepShape())
+        XCTAssertEqual(empty.computeTime, 0)
+        XCTAssertFalse(empty.time.isNaN)
+    }
+
     /// Long outputs are summed at 512 evenly spaced contexts: the step cost is linear in the context, so the sum
     /// equals the exact one to rounding.
     func testSampledDecodeSumMatchesExact() throws {
