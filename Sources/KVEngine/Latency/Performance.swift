@@ -45,6 +45,12 @@ public enum LatencyConstants {
     /// Tokens in a step at which a GEMM reaches half its large-GEMM efficiency (tile and wave quantisation):
     /// efficiency × n / (n + 54), fitted on TTFT at 128 vs 2048 prompt tokens.
     public static let halfEfficiencyTokens = 54.0
+    /// The lowest share of the tensor-core rate a step reaches however few its tokens: below a few tokens engines
+    /// run GEMV kernels on the vector (CUDA-core) units rather than padding tensor-core tiles, and those run at
+    /// about 1/16 of the tensor peak (A100: 19.5 FP32 vs 312 BF16 TFLOPS; H100 SXM: 67 vs 989). Not fitted: without
+    /// it a 1-token step would compute as if padded to 54 tokens, which made gpt-fast's batch-1 int8 decode on one
+    /// MI250X GCD (95.75 TFLOPS) compute-bound and 37 % slow (Fixtures/latency/holdout.json).
+    public static let gemvEfficiencyFloor = 1.0 / 16
     /// Weight-only int8/int4 kernels dequantise as they stream: they reach 0.84 of the bandwidth a 16-bit GEMV
     /// does (gpt-fast int8 against bf16).
     public static let weightOnlyBandwidthFactor = 0.84

@@ -177,7 +177,9 @@ struct LatencyModel {
         // FLOPs: linear layers for every token, lm_head for the last of each sequence, attention over the context.
         s.flops = 2 * tokens * activeParams * stages + 2 * b * lmHeadParams + shape.attentionFlops * stages
         let peak = usesFP8 ? perf.fp8Flops * perf.fp8FlopsEfficiency : gpu.bf16Flops * perf.flopsEfficiency
-        let ramp = tokens / (tokens + LatencyConstants.halfEfficiencyTokens)
+        // GEMM tiles fill as n / (n + 54); a step of a few tokens runs GEMV kernels on the vector units instead,
+        // which never fall below their own rate (LatencyConstants.gemvEfficiencyFloor).
+        let ramp = max(tokens / (tokens + LatencyConstants.halfEfficiencyTokens), LatencyConstants.gemvEfficiencyFloor)
         s.computeTime = tokens > 0 ? s.flops / (peak * ramp) : 0
         let weightOnly = dtype.isQuantized && !usesFP8 ? LatencyConstants.weightOnlyBandwidthFactor : 1
         s.memoryTime = s.bytes / (gpu.bandwidth * perf.bandwidthEfficiency * weightOnly)

@@ -46,8 +46,8 @@ final class LatencyCalibrationTests: XCTestCase {
     }
 
     /// The model's figure in the measurement's terms.
-    static func predict(_ m: Measurement) throws -> Double {
-        let spec = try Fixtures.model(try XCTUnwrap(models[m.model], m.model))
+    static func predict(_ m: Measurement, modelName: String? = nil) throws -> Double {
+        let spec = try Fixtures.model(try modelName ?? XCTUnwrap(models[m.model], m.model))
         let gpu = try XCTUnwrap(CalibrationGPUs.named(m.gpu), m.gpu)
         var r = LatencyRequest()
         r.batch = m.batch

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+@testable import KVEngine
+
+/// latency() against published measurements that were NOT used to fit it (Fixtures/latency/holdout.json): gpt-fast
+/// rows calibration.json leaves out (int8/int4 at tp 8, Llama-3.1-405B, Mixtral int8, MI250X int8), lmdeploy
+/// 0.1's TurboMind (another engine: decode and TTFT on A100) and TensorRT-LLM 0.8's TTFT at tp 8. The defaults are
+/// the calibrated ones, unchanged. The issue's tolerances: decode time per token ±15 %, TTFT ±30 %; the misses are
+/// listed below with the reason, each held to its own bound so that a change that moves them is seen.
+final class LatencyHoldoutTests: XCTestCase {
+    /// Known misses: id → the bound it is held to, and why it is off.
+    ///
+    /// - Llama-3.1-405B int8 at tp 8 (−31 %): gpt-fast streams its 52.3 GB per rank (printed bandwidth 815.87 GB/s ÷
+    ///   15.60 tok/s) at 0.82 TB/s where the same int8 kernel streams Llama-2-70B at 1.32 TB/s on one GPU; no term
+    ///   of the model differs between them (126 layers' overhead and all-reduces are counted). Unexplained.
+    /// - Llama-2-70B int4 (G=32) on one GPU (−22 %): gpt-fast's int4 is tinygemm, a tensor-core kernel that
+    ///   dequantises groups of 32 as it goes; it streams at 1.10 TB/s (0.54 of peak) where int8 reaches 1.32. The
+    ///   model has one weight-only factor, 0.84, fitted on int8; this set is not fitted, so it stays. The 7B and
+    ///   tp-8 int4 rows (−10 %, −13 %) lean the same way.
+    /// - lmdeploy 0.1's TTFT at 128 prompt tokens (−32 %, −34 %, −44 %): 22 ms for Llama-2-7B where TensorRT-LLM
+    ///   0.9 takes 16.2 ms on the same GPU (calibration.json), while its 2048-token rows agree within 12 %: a fixed
+    ///   cost of that engine's short prefill (its 1-token first token already takes 11 ms, a decode step and more)
+    ///   that no roofline knows.
+    static let misses: [String: Double] = [
+        "gptfast-llama31-405b-int8wo-a100-tp8": 0.35,
+        "gptfast-llama2-70b-int4g32-a100-tp1": 0.25,
+        "lmdeploy010-llama2-7b-fp16-a100-tp1-ttft-128": 0.40,
+        "lmdeploy010-llama2-13b-fp16-a100-tp1-ttft-128": 0.40,
+        "lmdeploy010-llama2-70b-fp16-a100-tp4-ttft-128": 0.50,
+    ]
+
+    static func load() throws -> [LatencyCalibrationTests.Measurement] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("latency/holdout.json")))
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        return try rows.map { r in
+            let kind = try XCTUnwrap(r["kind"] as? String)
+            let m = try XCTUnwrap(r["measured"] as? [String: Any])
+            let value: Double
+            switch kind {
+            case "a": value = 1 / (try XCTUnwrap(m["tokens_per_s"] as? Double))
+            default: value = (try XCTUnwrap(m["first_token_latency_ms"] as? Double)) / 1000
+            }
+            let dtypeName = try XCTUnwrap(r["dtype"] as? String)
+            let dtype = dtypeName.hasPrefix("int4_g")
+                ? DType.int4(groupSize: try XCTUnwrap(Int(dtypeName.dropFirst("int4_g".count))))
+                : try DType.named(dtypeName)
+            return LatencyCalibrationTests.Measurement(
+                id: try XCTUnwrap(r["id"] as? String), kind: kind, model: try XCTUnwrap(r["model"] as? String),
+                gpu: try XCTUnwrap(r["gpu"] as? String), tp: try XCTUnwrap(r["tp"] as? Int),
+                batch: try XCTUnwrap(r["batch"] as? Int), input: try XCTUnwrap(r["input"] as? Int),
+                output: try XCTUnwrap(r["output"] as? Int), dtype: dtype, measured: value)
+        }
+    }
+
+    func testHoldoutWithinTolerance() throws {
+        let rows = try Self.load()
+        XCTAssertEqual(rows.count, 26)
+        var table = ["id | kind | measured | predicted | error | tolerance"]
+        var failures: [String] = []
+        for m in rows {
+            let p = try LatencyCalibrationTests.predict(m, modelName: m.model)
+            let error = p / m.measured - 1
+            let tolerance = Self.misses[m.id] ?? (m.kind == "a" ? 0.15 : 0.30)
+            table.append(String(format: "%@ | %@ | %.5g | %.5g | %+.1f %% | ±%.0f %%", m.id, m.kind, m.measured, p,
+                                100 * error, 100 * tolerance))
+            if abs(error) > tolerance { failures.append("\(m.id): \(String(format: "%+.1f", 100 * error)) %") }
+        }
+        if ProcessInfo.processInfo.environment["KVCALC_PRINT_CALIBRATION"] != nil {
+            print(table.joined(separator: "\n"))
+        }
+        XCTAssertEqual(failures, [], "outside tolerance")
+    }
+
+    /// The misses stay misses: were one to come within the issue's tolerance, the model moved and the list above
+    /// (and the README's count) must follow.
+    func testMissesAreStillOff() throws {
+        for m in try Self.load() where Self.misses[m.id] != nil {
+            let error = try LatencyCalibrationTests.predict(m, modelName: m.model) / m.measured - 1
+            XCTAssertGreaterThan(abs(error), m.kind == "a" ? 0.15 : 0.30, m.id)
+        }
+    }
+}
