@@ -13,13 +13,21 @@ public struct StepCost: Sendable, Equatable {
     /// Bytes each chip sends in all-reduces and pipeline hand-offs.
     public var commBytes = 0.0
     public var computeTime = 0.0, memoryTime = 0.0, commTime = 0.0, overheadTime = 0.0
-    /// One pass: max(compute, memory) + communication + overhead (compute and memory overlap: the roofline;
-    /// the rest adds). Summed passes: the sum of their times, not the max of the summed parts.
+    /// Of computeTime and memoryTime, the attention kernels' share (KV reads and writes, QKᵀ and AV); the rest is
+    /// the linear layers' (weights, activations, GEMM FLOPs).
+    public var attentionComputeTime = 0.0, attentionMemoryTime = 0.0
+    /// One pass: max(linear compute, linear memory) + max(attention compute, attention memory) + communication +
+    /// overhead. Each kernel overlaps its own compute and memory (the roofline), but a layer's GEMMs and its
+    /// attention run one after the other: at a large decode batch the GEMMs are compute-bound while attention
+    /// streams the KV, and the times add. Summed passes: the sum of their times, not the max of the summed parts.
     public var time = 0.0
 
     public var bytes: Double { weightBytes + kvReadBytes + kvWriteBytes + activationBytes }
 
-    mutating func finish() { time = max(computeTime, memoryTime) + commTime + overheadTime }
+    mutating func finish() {
+        let linear = max(computeTime - attentionComputeTime, memoryTime - attentionMemoryTime)
+        time = linear + max(attentionComputeTime, attentionMemoryTime) + commTime + overheadTime
+    }
 
     public var bound: LatencyBound {
         let terms: [(LatencyBound, Double)] = [(.compute, computeTime), (.memory, memoryTime),
@@ -34,14 +42,16 @@ public struct StepCost: Sendable, Equatable {
                  activationBytes: a.activationBytes + b.activationBytes, commBytes: a.commBytes + b.commBytes,
                  computeTime: a.computeTime + b.computeTime, memoryTime: a.memoryTime + b.memoryTime,
                  commTime: a.commTime + b.commTime, overheadTime: a.overheadTime + b.overheadTime,
-                 time: a.time + b.time)
+                 attentionComputeTime: a.attentionComputeTime + b.attentionComputeTime,
+                 attentionMemoryTime: a.attentionMemoryTime + b.attentionMemoryTime, time: a.time + b.time)
     }
 
     func scaled(_ k: Double) -> StepCost {
         StepCost(flops: flops * k, weightBytes: weightBytes * k, kvReadBytes: kvReadBytes * k,
                  kvWriteBytes: kvWriteBytes * k, activationBytes: activationBytes * k, commBytes: commBytes * k,
                  computeTime: computeTime * k, memoryTime: memoryTime * k, commTime: commTime * k,
-                 overheadTime: overheadTime * k, time: time * k)
+                 overheadTime: overheadTime * k, attentionComputeTime: attentionComputeTime * k,
+                 attentionMemoryTime: attentionMemoryTime * k, time: time * k)
     }
 }
 
@@ -175,14 +185,19 @@ struct LatencyModel {
         let hidden = Double(spec.hidden)
         s.activationBytes = 2 * tokens * hidden * LatencyConstants.activationBytes * Double(stageLayers) * stages
         // FLOPs: linear layers for every token, lm_head for the last of each sequence, attention over the context.
-        s.flops = 2 * tokens * activeParams * stages + 2 * b * lmHeadParams + shape.attentionFlops * stages
+        let attentionFlops = shape.attentionFlops * stages
+        s.flops = 2 * tokens * activeParams * stages + 2 * b * lmHeadParams + attentionFlops
         let peak = usesFP8 ? perf.fp8Flops * perf.fp8FlopsEfficiency : gpu.bf16Flops * perf.flopsEfficiency
         // GEMM tiles fill as n / (n + 54); a step of a few tokens runs GEMV kernels on the vector units instead,
         // which never fall below their own rate (LatencyConstants.gemvEfficiencyFloor).
         let ramp = max(tokens / (tokens + LatencyConstants.halfEfficiencyTokens), LatencyConstants.gemvEfficiencyFloor)
         s.computeTime = tokens > 0 ? s.flops / (peak * ramp) : 0
+        s.attentionComputeTime = tokens > 0 ? attentionFlops / (peak * ramp) : 0
+        // Weight-only kernels dequantise as they stream the weights; the KV is read by the attention kernel.
+        let bandwidth = gpu.bandwidth * perf.bandwidthEfficiency
         let weightOnly = dtype.isQuantized && !usesFP8 ? LatencyConstants.weightOnlyBandwidthFactor : 1
-        s.memoryTime = s.bytes / (gpu.bandwidth * perf.bandwidthEfficiency * weightOnly)
+        s.attentionMemoryTime = (s.kvReadBytes + s.kvWriteBytes) / bandwidth
+        s.memoryTime = (s.weightBytes + s.activationBytes) / (bandwidth * weightOnly) + s.attentionMemoryTime
         // Tensor parallelism: two all-reduces of the step's activations per layer (after attention and the MLP).
         let message = tokens * hidden * LatencyConstants.activationBytes
         let link = perf.interconnect * perf.interconnectEfficiency

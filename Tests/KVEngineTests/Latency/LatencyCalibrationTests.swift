@@ -4,8 +4,8 @@ import XCTest
 
 /// latency() against the 60 published measurements of Fixtures/latency/calibration.json (copied from
 /// shared/measurements): gpt-fast batch-1 decode (kind a), TensorRT-LLM 0.9 TTFT (b) and static-batch throughput
-/// (c). The issue's tolerances: decode time per token within ±15 %, TTFT within ±30 %. Throughput is reported, with
-/// a loose bound, since nothing was fitted to it. `Benchmarks/latency/calibrate.sh` prints the table.
+/// (c). The issue's tolerances: decode time per token within ±15 %, TTFT within ±30 %; static-batch throughput, not
+/// fitted, within ±30 %. `Benchmarks/latency/calibrate.sh` prints the table.
 final class LatencyCalibrationTests: XCTestCase {
     struct Measurement {
         var id: String, kind: String, model: String, gpu: String
@@ -15,10 +15,26 @@ final class LatencyCalibrationTests: XCTestCase {
         var measured: Double
     }
 
-    /// The one measurement outside ±15 %, and why: gpt-fast's Llama-3.1-70B at tp 2 runs at 16.0 tokens/s where
-    /// Llama-2-70B, 2 % smaller, runs at 21.3 with the same code; no per-byte model can give both (the smaller
-    /// vocabulary explains 1 % of the gap). Held to ±30 %.
-    static let outliers: [String: Double] = ["gptfast-llama31-70b-bf16-a100-tp2": 0.30]
+    /// The measurements outside the stated tolerances, each held to its own bound, and why.
+    ///
+    /// gpt-fast's Llama-3.1-70B at tp 2 (−27 %): its README prints 1130.81 GB/s for it against 1481.87 for
+    /// Llama-2-70B at tp 2 — 70.5 and 69.5 GB per rank (generate.py's model_size: every parameter but the
+    /// embedding) streamed 24 % slower by the same code, while at tp 4 and 8 the two agree within 4 %. Read at the
+    /// cited commit (32971d3), nothing general separates them: generate.py sizes the KV cache to prompt + 200
+    /// tokens, not to Llama-3.1's 131,072-token block_size (only the rope table is that long, 33 MB, one row read
+    /// per step); rope scaling is applied once to that table; 72.6 GB resident per 80 GB GPU is not much tighter
+    /// than Llama-2-70B's 69.5. tp.py shards only attention and the MLP, so every rank streams the whole lm_head
+    /// (128,256 × 8192 × 2 B = 2.1 GB) where the model shards it by tp: that costs 0.6 ms of the 17 ms gap (it
+    /// is the 1.0 ms between Llama-3.1-70B and Llama-2-70B at tp 8, 0.9 ms predicted). Held to ±30 %.
+    ///
+    /// TensorRT-LLM 0.9's Mistral-7B at batch 120, 128 → 2048 tokens (+85 % H200, +46 % H100): its docs enable
+    /// the GQA decode kernel (XQA, "experimental and not enabled by default") only for Llama-2-70B; without it
+    /// the masked-MHA kernel loads each KV head once per query head, so Mistral's 8 KV heads stream like 32: its
+    /// throughput (8,950) is Llama-2-7B's at the same shape (8,343 in the 0.8 tables, 7,605 predicted) though its
+    /// KV is a quarter. The model reads each KV head once per step (XQA, vLLM, FlashInfer).
+    static let outliers: [String: Double] = ["gptfast-llama31-70b-bf16-a100-tp2": 0.30,
+                                             "trtllm09-mistral-7b-h200-fp8-bs120-128x2048": 0.90,
+                                             "trtllm09-mistral-7b-h100-fp8-bs120-128x2048": 0.50]
 
     static let models = ["llama-2-7b": "llama-2-7b", "llama-2-70b": "llama-2-70b", "llama-3-8b": "llama-3-8b",
                          "llama-3-70b": "llama-3-70b", "mistral-7b": "mistral-7b-v0.1", "mixtral-8x7b": "mixtral-8x7b"]
@@ -71,7 +87,7 @@ final class LatencyCalibrationTests: XCTestCase {
         for m in rows {
             let p = try Self.predict(m)
             let error = p / m.measured - 1
-            let tolerance = Self.outliers[m.id] ?? (m.kind == "a" ? 0.15 : m.kind == "b" ? 0.30 : 1.0)
+            let tolerance = Self.outliers[m.id] ?? (m.kind == "a" ? 0.15 : 0.30)
             table.append(String(format: "%@ | %@ | %.5g | %.5g | %+.1f %% | ±%.0f %%", m.id, m.kind, m.measured, p,
                                 100 * error, 100 * tolerance))
             if abs(error) > tolerance { failures.append("\(m.id): \(String(format: "%+.1f", 100 * error)) %") }
@@ -82,9 +98,11 @@ final class LatencyCalibrationTests: XCTestCase {
         XCTAssertEqual(failures, [], "outside tolerance")
     }
 
-    /// The outlier stays an outlier: were the model to fit it within 15 % something else would have moved.
-    func testOutlierIsStillOff() throws {
-        let m = try XCTUnwrap(try Self.load().first { $0.id == "gptfast-llama31-70b-bf16-a100-tp2" })
-        XCTAssertGreaterThan(abs(try Self.predict(m) / m.measured - 1), 0.15)
+    /// The outliers stay outliers: were the model to fit one within its kind's tolerance, something moved and the
+    /// list above (and :help latency) must follow.
+    func testOutliersAreStillOff() throws {
+        for m in try Self.load() where Self.outliers[m.id] != nil {
+            XCTAssertGreaterThan(abs(try Self.predict(m) / m.measured - 1), m.kind == "a" ? 0.15 : 0.30, m.id)
+        }
     }
 }

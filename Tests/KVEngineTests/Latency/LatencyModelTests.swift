@@ -59,6 +59,47 @@ final class LatencyModelTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(large.firstDecodeStep).bound, .compute)
     }
 
+    /// A large decode batch: the GEMMs are compute-bound while attention streams the KV, and the two add.
+    /// Llama-2-7B, bf16, one A100, 256 sequences after 2,000 tokens, written out.
+    func testLargeBatchDecodeAddsTheGEMMAndAttentionRooflines() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let s = try XCTUnwrap(try m.latency(gpu: a100, request(batch: 256, input: 2000, output: 2)).firstDecodeStep)
+        let embedding = 131_072_000.0, norms = 65.0 * 4096
+        let decoder = 6_738_415_616.0 - 2 * embedding - norms
+        // Linear: 2 × 256 × (decoder + lm_head) FLOPs at 0.66 × 312 TFLOPS × 256 / 310; weights and the residual
+        // stream (256 tokens × 4096 × 2 B in and out of 32 layers) at 0.87 × 2.039 TB/s.
+        let rate = 312e12 * 0.66 * 256 / 310
+        let linearCompute = 2 * 256 * (decoder + embedding) / rate
+        let residual: Double = 2 * 256 * 4096 * 2 * 32
+        let linearMemory = ((6_738_415_616 - embedding) * 2 + residual) / (2.039e12 * 0.87)
+        // Attention: 256 × 2,001 tokens of KV at 524,288 B read, 256 × 524,288 B written; 4 × 32 × 128 × 32 FLOPs
+        // per attended token, each sequence's new token attending to 2,001.
+        let kvBytes: Double = 256 * 2001 * 524_288 + 256 * 524_288
+        let attentionMemory = kvBytes / (2.039e12 * 0.87)
+        let attendedFlops: Double = 256 * 2001 * 4 * 32 * 128 * 32
+        let attentionCompute = attendedFlops / rate
+        XCTAssertGreaterThan(linearCompute, linearMemory)     // the GEMMs are compute-bound at batch 256,
+        XCTAssertGreaterThan(attentionMemory, attentionCompute)  // attention memory-bound,
+        XCTAssertEqual(s.attentionMemoryTime, attentionMemory, accuracy: 1e-12)
+        XCTAssertEqual(s.attentionComputeTime, attentionCompute, accuracy: 1e-12)
+        // and the pass takes both, where one roofline over the summed pass would overlap them.
+        XCTAssertEqual(s.time, linearCompute + attentionMemory + 32 * 59e-6, accuracy: 1e-9)
+        XCTAssertGreaterThan(s.time, max(s.computeTime, s.memoryTime) + s.overheadTime + 1e-3)
+    }
+
+    /// A 1-token step computes on the vector units at no less than 1/16 of the tensor peak, not as a GEMM padded to
+    /// 54 tokens: on one MI250X GCD (95.75 TFLOPS) batch-1 int8 decode stays memory-bound.
+    func testFewTokenStepsComputeAtTheGEMVFloor() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let s = try XCTUnwrap(try m.latency(gpu: CalibrationGPUs.mi250xGCD, request(input: 5, output: 2, dtype: .int8)).firstDecodeStep)
+        XCTAssertEqual(s.computeTime, s.flops / (95.75e12 * 0.66 / 16), accuracy: 1e-12)
+        XCTAssertEqual(s.bound, .memory)
+        // Weights at 1 B/param (the 16-bit embedding skipped, the 16-bit lm_head kept) at 0.84 × 0.70 × 1.6384 TB/s.
+        let int8Part: Double = 6_738_415_616 - 2 * 131_072_000 - 65 * 4096
+        let weights = int8Part + 131_072_000 * 2 + 65 * 4096 * 2
+        XCTAssertEqual(s.weightBytes, weights, accuracy: 1)
+    }
+
     /// Mixtral at batch 1 touches top-2 of 8 experts: 1 − (6/8)¹ = a quarter of the routed weights.
     func testMoEReadsTheExpertsTheBatchTouches() throws {
         let m = try Fixtures.model("mixtral-8x7b")

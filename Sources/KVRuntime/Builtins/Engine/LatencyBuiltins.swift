@@ -152,8 +152,10 @@ enum LatencyBuiltins {
                 ? "2 all-reduces per layer, \(giga(s.commBytes)) GB over \(giga(p.interconnect)) GB/s × \(f(p.interconnectEfficiency)) + \(f(p.interconnectLatency * 1e6)) µs each"
                 : "none (tp 1, pp 1)", seconds(s.commTime, i))
             add(name, "overhead", "\(f(LatencyConstants.layerOverhead * 1e6)) µs per layer per pass", seconds(s.overheadTime, i))
+            add(name, "attention", "of compute and memory, the attention kernels' part: KV \(giga(s.kvReadBytes + s.kvWriteBytes)) GB in \(ms(s.attentionMemoryTime)), QKᵀ and AV in \(ms(s.attentionComputeTime))",
+                seconds(max(s.attentionComputeTime, s.attentionMemoryTime), i))
             add(name, "time", (name == "decode" ? "sum over \(l.decodeSteps) steps of " : "")
-                + "max(compute, memory) + communication + overhead: \(s.bound.rawValue)-bound", seconds(s.time, i))
+                + "max(linear compute, linear memory) + max(attention compute, attention memory) + communication + overhead (GEMMs and attention run one after the other): \(s.bound.rawValue)-bound", seconds(s.time, i))
         }
         add("ttft", "ttft", "prefill + \(f(LatencyConstants.requestOverhead * 1000)) ms request overhead", seconds(l.ttft, i))
         add("decode", "tpot", "decode time / \(l.decodeSteps) steps", seconds(l.tpot, i))
