@@ -141,9 +141,9 @@ enum LatencyBuiltins {
         let prefillTokens = Double(r.batch) * Double(r.input - r.cached)
         let rate = "\(tera(peak)) TFLOPS × \(f(eff)) (\(l.usesFP8 ? "FP8" : "16-bit") efficiency)"
         for (name, s, tokens) in [("prefill", l.prefill, prefillTokens), ("decode", l.decode, Double(r.batch))] {
-            let ramp = tokens / (tokens + LatencyConstants.halfEfficiencyTokens)
+            let ramp = max(tokens / (tokens + LatencyConstants.halfEfficiencyTokens), LatencyConstants.gemvEfficiencyFloor)
             add(name, "flops", "linear layers 2 × tokens × active params per chip, attention over the context", flops(s.flops, i))
-            add(name, "compute", (name == "decode" ? "summed: " : "") + "\(tera(s.flops)) TFLOP / (\(rate) × \(f((ramp * 1000).rounded() / 1000)) GEMM ramp at \(f(tokens)) tokens/step)",
+            add(name, "compute", (name == "decode" ? "summed: " : "") + "\(tera(s.flops)) TFLOP / (\(rate) × \(f((ramp * 1000).rounded() / 1000)) GEMM ramp at \(f(tokens)) tokens/step\(ramp == LatencyConstants.gemvEfficiencyFloor ? ", the GEMV floor" : ""))",
                 seconds(s.computeTime, i))
             add(name, "bytes", "weights \(giga(s.weightBytes)) + KV read \(giga(s.kvReadBytes)) + KV write \(giga(s.kvWriteBytes)) + activations \(giga(s.activationBytes)) GB",
                 i.bytes(s.bytes))
