@@ -29,8 +29,9 @@ final class LatencyCalibrationTests: XCTestCase {
     /// is the 1.0 ms between Llama-3.1-70B and Llama-2-70B at tp 8, 0.9 ms predicted). Held to ±30 %.
     ///
     /// TensorRT-LLM 0.9's Mistral-7B at batch 120, 128 → 2048 tokens (+85 % H200, +46 % H100): its docs enable
-    /// the GQA decode kernel (XQA, "experimental and not enabled by default") only for Llama-2-70B; without it
-    /// the masked-MHA kernel loads each KV head once per query head, so Mistral's 8 KV heads stream like 32: its
+    /// the GQA decode kernel (XQA, "experimental and not enabled by default") only for Llama-2-70B; most likely
+    /// without it, the masked-MHA kernel loads each KV head once per query head, so Mistral's 8 KV heads stream
+    /// like 32: its
     /// throughput (8,950) is Llama-2-7B's at the same shape (8,343 in the 0.8 tables, 7,605 predicted) though its
     /// KV is a quarter. The model reads each KV head once per step (XQA, vLLM, FlashInfer).
     static let outliers: [String: Double] = ["gptfast-llama31-70b-bf16-a100-tp2": 0.30,
