@@ -3,9 +3,11 @@
 enum ServeSimulation {
     static func run(_ model: ModelSpec, _ w: ServeWorkload, gpu: Accelerator, _ o: ServeOptions) throws -> ServeResult {
         let bs = w.blockTokens
-        let capacity = o.capacityTokens / bs
+        // A pool larger than every request's blocks at once behaves as that many (nothing is ever evicted or
+        // preempted, and the queue never wraps round), so the arrays are sized by the workload, not the capacity.
+        let capacity = min(o.capacityTokens / bs, demand(w))
         let kvDtype = o.kvDtype ?? (o.dtype == .fp8 ? .fp8 : .bf16)
-        try checkFits(w, capacity: capacity, o)
+        try checkFits(w, capacity: o.capacityTokens / bs, o)
         // Step times come from the latency engine unless fixed or instant (then the GPU needs no performance data).
         let latency = o.instant || o.fixedStepTime != nil
             ? nil : try LatencyModel(model, gpu: gpu, tp: o.tp, pp: o.pp, dtype: o.dtype, kvDtype: kvDtype)
@@ -23,6 +25,17 @@ enum ServeSimulation {
         case .lru: return try loop.run(SideLRUCache(w, capacity: capacity))
         case .none: return try loop.run(NoPrefixCache(capacity: capacity, requests: w.requests))
         }
+    }
+
+    /// Blocks of all requests at their longest together (saturating).
+    static func demand(_ w: ServeWorkload) -> Int {
+        var total = 0
+        for r in 0..<w.requests {
+            let tokens = w.trace.inputLengths[r] + max(1, w.trace.outputLengths[r]) - 1
+            total = total.addingReportingOverflow((tokens - 1) / w.blockTokens + 1).overflow ? Int.max
+                : total + (tokens - 1) / w.blockTokens + 1
+        }
+        return total
     }
 
     /// Every request must fit the pool alone at its longest (input + output − 1 tokens: the last token is sampled,
