@@ -156,6 +156,8 @@ private struct Loop {
                                       blocksInUse: cache.blocksInUse, cachedBlocks: cache.cachedBlocks))
         }
         result.duration = now
+        sampler.finish(ServeSample(time: now, running: running.count, waiting: waiting.count,
+                                   blocksInUse: cache.blocksInUse, cachedBlocks: cache.cachedBlocks))
         if now > 0 {
             result.meanKVBlocks = kvBlockSeconds / now
             result.meanKVTokens = kvTokenSeconds / now

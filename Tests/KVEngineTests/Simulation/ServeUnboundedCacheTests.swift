@@ -40,3 +40,32 @@ final class ServeUnboundedCacheTests: XCTestCase {
     func testConversationTrace() throws { try check("conversation_trace.jsonl") }
     func testSyntheticTrace() throws { try check("synthetic_trace.jsonl") }
 }
+
+/// The synthetic trace under load in a pool of 420 blocks (its longest request needs 375): blocks held plus
+/// blocks cached never exceed the pool, everything is released at the end, and a bounded pool hits no more than
+/// an unbounded one.
+final class ServeLoadedPoolTests: XCTestCase {
+    func testAccountingUnderLoad() throws {
+        let w = ServeWorkload(trace: try ServeFixtures.trace("synthetic_trace.jsonl"))
+        var o = ServeOptions(capacityTokens: 420 * 512)
+        o.fixedStepTime = 0.02
+        var unbounded = o
+        unbounded.capacityTokens = 1 << 40
+        for cache in [ServeCachePolicy.vllm, .sglang, .none] {
+            o.cache = cache
+            unbounded.cache = cache
+            let r = try ServeFixtures.anyModel().serve(w, gpu: CalibrationGPUs.h100, o)
+            XCTAssertEqual(r.capacityBlocks, 420)
+            XCTAssertTrue(r.timeline.allSatisfy { $0.blocksInUse + $0.cachedBlocks <= 420 }, "\(cache)")
+            XCTAssertLessThanOrEqual(r.peakKVBlocks, 420)
+            let last = try XCTUnwrap(r.timeline.last)
+            XCTAssertEqual(last.running, 0)
+            XCTAssertEqual(last.waiting, 0)
+            XCTAssertEqual(last.blocksInUse, 0, "\(cache)")
+            XCTAssertEqual(r.outputTokens, w.trace.outputLengths.reduce(0) { $0 + max(1, $1) })
+            let free = try ServeFixtures.anyModel().serve(w, gpu: CalibrationGPUs.h100, unbounded)
+            XCTAssertLessThanOrEqual(r.hitTokens, free.hitTokens, "\(cache)")
+            XCTAssertEqual(free.preemptions, 0)
+        }
+    }
+}
