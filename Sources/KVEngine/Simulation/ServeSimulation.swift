@@ -1,6 +1,11 @@
 /// The discrete-event loop behind `ModelSpec.serve`: one replica, one step at a time (see `serve` for the
 /// semantics). Times are seconds from the first arrival.
 enum ServeSimulation {
+    /// The most pool blocks simulated (about 700 MB of arrays): 2^25 blocks are 537 M tokens in 16-token blocks.
+    static let maxPoolBlocks = 1 << 25
+    /// The most steps one run may take (a few minutes): a guard against a workload too long to simulate.
+    static let maxSteps = 50_000_000
+
     static func run(_ model: ModelSpec, _ w: ServeWorkload, gpu: Accelerator, _ o: ServeOptions) throws -> ServeResult {
         let bs = w.blockTokens
         // A pool larger than every request's blocks at once behaves as that many (nothing is ever evicted or
@@ -8,6 +13,10 @@ enum ServeSimulation {
         let capacity = min(o.capacityTokens / bs, demand(w))
         let kvDtype = o.kvDtype ?? (o.dtype == .fp8 ? .fp8 : .bf16)
         try checkFits(w, capacity: o.capacityTokens / bs, o)
+        guard o.cache == .lru || capacity <= maxPoolBlocks else {
+            throw EngineError("the KV pool would hold \(capacity) blocks of \(bs) tokens, over the simulator's limit of "
+                              + "\(maxPoolBlocks); use larger blocks or a smaller capacity", argument: "capacity")
+        }
         // Step times come from the latency engine unless fixed or instant (then the GPU needs no performance data).
         let latency = o.instant || o.fixedStepTime != nil
             ? nil : try LatencyModel(model, gpu: gpu, tp: o.tp, pp: o.pp, dtype: o.dtype, kvDtype: kvDtype)
@@ -118,16 +127,20 @@ private struct Loop {
         // Each step computes at least one token or is one of two empty ones; tokens computed are bounded by the
         // workload's tokens times the preemptions' recomputation, so this cap is only a guard against a bug.
         let work = w.trace.inputLengths.reduce(0) { $0 &+ $1 } &+ result.outputTokens
-        let stepLimit = work < Int.max / 64 ? 64 * work + 1_000_000 : Int.max
+        let stepLimit = min(ServeSimulation.maxSteps, work < Int.max / 64 ? 64 * work + 1_000_000 : Int.max)
         while finished < n {
             while nextArrival < n, arrival[nextArrival] <= now { waiting.pushBack(nextArrival); nextArrival += 1 }
             if running.isEmpty, waiting.isEmpty {
+                guard nextArrival < n else {
+                    throw EngineError("serve: \(n - finished) requests were lost (a simulator bug)", argument: "workload")
+                }
                 now = arrival[nextArrival]
                 continue
             }
             result.steps += 1
             guard result.steps <= stepLimit else {
-                throw EngineError("serve: the simulation did not finish within \(stepLimit) steps", argument: "workload")
+                throw EngineError("serve: the simulation did not finish within \(stepLimit) steps; simulate a part of "
+                                  + "the workload", argument: "workload")
             }
             let preempted = schedule(&cache)
             if !preempted { admit(&cache) }

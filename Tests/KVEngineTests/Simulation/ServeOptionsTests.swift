@@ -46,6 +46,19 @@ final class ServeOptionsTests: XCTestCase {
         }
     }
 
+    /// A pool the simulator would need more than 2^25 blocks for is refused before anything is allocated: one
+    /// request of 1 + 2^26 tokens in 1-token blocks, in a pool of 2^40 tokens. An empty workload serves nothing.
+    func testHugePoolsAreRefusedAndEmptyWorkloadsServeNothing() throws {
+        let long = ServeFixtures.workload([R(input: 1, output: 1 << 26, ids: [0])], blockTokens: 1)
+        XCTAssertEqual(try argument({ $0.capacityTokens = 1 << 40 }, workload: long), "capacity")
+        let empty = ServeFixtures.workload([], blockTokens: 16)
+        let r = try ServeFixtures.anyModel().serve(empty, gpu: CalibrationGPUs.h100, ServeOptions(capacityTokens: 64))
+        XCTAssertEqual(r.requests, 0)
+        XCTAssertEqual(r.steps, 0)
+        XCTAssertEqual(r.hitRate, 0)
+        XCTAssertEqual(r.throughput, 0)
+    }
+
     /// A workload whose ids do not cover its prompts (3 ids for 20 tokens in 4-token blocks need 5), or an empty
     /// prompt, or a block size of 0, is refused.
     func testMalformedWorkloadsAreRefused() throws {
