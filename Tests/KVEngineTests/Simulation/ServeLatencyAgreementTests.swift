@@ -69,4 +69,32 @@ final class ServeLatencyAgreementTests: XCTestCase {
         XCTAssertLessThan(s.throughput, l.throughput)
         XCTAssertGreaterThan(s.throughput, l.throughput * 0.98)
     }
+
+    /// A prefix hit buys what latency(cached:) says: a conversation's second turn (4,096 tokens, 1,000 s after the
+    /// first on average, so alone) finds the first turn's 128 full 16-token blocks cached and computes 2,048
+    /// tokens after them: its TTFT is latency(input: 4096, cached: 2048)'s; the first turn's is latency(2048)'s.
+    func testPrefixHitMatchesLatencyWithCachedTokens() throws {
+        let w = try syntheticWorkload(requests: 2, input: 2048, output: 16,
+                                      arrival: .conversations(rate: 1, turns: 2, interval: 1000), blockTokens: 16)
+        let s = try Fixtures.model("llama-3-8b").serve(w, gpu: h100, ServeOptions(capacityTokens: 1 << 20))
+        XCTAssertEqual(s.hitTokens, 2048)
+        var q = LatencyRequest()
+        q.input = 2048
+        q.output = 16
+        let first = try Fixtures.model("llama-3-8b").latency(gpu: h100, q)
+        q.input = 4096
+        q.cached = 2048
+        let second = try Fixtures.model("llama-3-8b").latency(gpu: h100, q)
+        XCTAssertEqual(s.ttft.mean, (first.ttft + second.ttft) / 2, accuracy: second.ttft * 1e-12)
+        XCTAssertEqual(s.tpot.mean, (first.tpot + second.tpot) / 2, accuracy: second.tpot * 1e-12)
+    }
+
+    /// vLLM's batch defaults by GPU (arg_utils.py): an H100 (80 GB, not an A100) gets 8,192 tokens and 1,024
+    /// sequences; an A100 80 GB and a 48 GB L40S get 2,048 and 256.
+    func testVLLMDefaultsByGPU() {
+        XCTAssertTrue(ServeOptions.vllmDefaults(for: h100) == (8192, 1024))
+        XCTAssertTrue(ServeOptions.vllmDefaults(for: CalibrationGPUs.a100) == (2048, 256))
+        XCTAssertTrue(ServeOptions.vllmDefaults(for: CalibrationGPUs.l40s) == (2048, 256))
+        XCTAssertTrue(ServeOptions.vllmDefaults(for: CalibrationGPUs.h200) == (8192, 1024))
+    }
 }

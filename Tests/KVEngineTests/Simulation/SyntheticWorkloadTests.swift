@@ -83,3 +83,21 @@ final class SyntheticWorkloadTests: XCTestCase {
                                                         arrival: .allAtOnce, blockTokens: 1) }, "requests")
     }
 }
+
+/// Percentiles as numpy computes them (`np.percentile(x, q)`, linear): for 1 … 100, p50 = 50.5, p90 = 90.1,
+/// p99 = 99.01; for [4, 1, 3] (sorted 1, 3, 4): p50 = 3, p90 = 3.8, p99 = 3.98.
+final class ServePercentileTests: XCTestCase {
+    func testLinearInterpolationAsNumpy() {
+        let a = Percentiles(of: (1...100).map(Double.init))
+        XCTAssertEqual(a.mean, 50.5, accuracy: 1e-12)
+        XCTAssertEqual(a.p50, 50.5, accuracy: 1e-12)
+        XCTAssertEqual(a.p90, 90.1, accuracy: 1e-12)
+        XCTAssertEqual(a.p99, 99.01, accuracy: 1e-12)
+        let b = Percentiles(of: [4, 1, 3])
+        XCTAssertEqual(b.p50, 3, accuracy: 1e-12)
+        XCTAssertEqual(b.p90, 3.8, accuracy: 1e-12)
+        XCTAssertEqual(b.p99, 3.98, accuracy: 1e-12)
+        XCTAssertEqual(Percentiles(of: []), Percentiles())
+        XCTAssertEqual(Percentiles(of: [2]), Percentiles(mean: 2, p50: 2, p90: 2, p99: 2))
+    }
+}
