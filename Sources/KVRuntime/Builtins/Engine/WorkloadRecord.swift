@@ -48,7 +48,7 @@ struct WorkloadRecord {
             let isRequests = q.dimension == per(KnownNames.Dimension.request)
             let isConversations = q.dimension == per(KnownNames.Dimension.conversation)
             guard isRequests || isConversations else {
-                throw fail("must be \(arrivalHelp), not \(units.name(of: q.dimension))",
+                throw fail("must be \(arrivalHelp), not \(q.dimension.isDimensionless ? "a plain number" : units.name(of: q.dimension))",
                            q.dimension.isDimensionless ? "write a unit: 2 req/s or 0.5 conv/s" : nil)
             }
             guard q.value.isFinite, q.value > 0 else {
@@ -104,7 +104,8 @@ struct WorkloadRecord {
         } else {
             for f in ["turns", "interval"] where r[f] != nil {
                 throw reader.fail(f, "applies only to conversations (an arrival in conv/s); this workload's arrival is "
-                                  + (kind.isAllAtOnce ? "\"all at once\"" : "a request rate"))
+                                  + (kind.isAllAtOnce ? "\"all at once\"" : "a request rate"),
+                                  hint: "make the workload anew: workload(…, arrival: …) has no `\(f)` unless it is in conv/s")
             }
         }
     }
