@@ -58,5 +58,8 @@ let package = Package(
         // Trace-replay benchmark against the Python reference (Benchmarks/replay/run.sh); build with -c release.
         .executableTarget(name: "kvbench-replay", dependencies: ["KVEngine"], path: "Benchmarks/replay",
                           exclude: ["run.sh", "reference_replay.py", "make_large_trace.py"]),
+        // Serving-simulation benchmark (Benchmarks/serve/run.sh times it against the replay reference); -c release.
+        .executableTarget(name: "kvbench-serve", dependencies: ["KVEngine"], path: "Benchmarks/serve",
+                          exclude: ["run.sh"]),
     ]
 )
