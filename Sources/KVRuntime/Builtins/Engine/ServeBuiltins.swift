@@ -29,15 +29,16 @@ enum ServeBuiltins {
     static let specs: [BuiltinSpec] = [
         WorkloadBuiltins.spec,
         BuiltinSpec("serve", parameters) { a throws(Diagnostic) in
-            .record(ServeRecord.result(try run(&a, points: 2), a.interpreter))
+            let (result, options) = try run(&a, points: 2)
+            return .record(ServeRecord.result(result, cache: options.cache, a.interpreter))
         },
         BuiltinSpec("serve_timeline", parameters + [points]) { a throws(Diagnostic) in
-            .table(ServeRecord.timeline(try run(&a, points: try a.int("points")), a.interpreter))
+            .table(ServeRecord.timeline(try run(&a, points: try a.int("points")).0, a.interpreter))
         },
     ]
 
     /// Reads every argument, sizes the pool and runs the simulation.
-    static func run(_ a: inout Arguments, points: Int) throws(Diagnostic) -> ServeResult {
+    static func run(_ a: inout Arguments, points: Int) throws(Diagnostic) -> (ServeResult, ServeOptions) {
         let m = try a.model(), gpu = try a.accelerator(), memory = try a.memoryOptions()
         let (release, flags) = try MemoryBuiltins.engineSetup(&a)
         let w = try servedWorkload(a)
@@ -71,11 +72,15 @@ enum ServeBuiltins {
         o.cache = try cachePolicy(a, engine: release.engine)
         o.dramBytes = try a.double("dram")
         o.dramBandwidth = try a.double("dram_bandwidth")
+        if o.dramBytes > 0, o.dramBandwidth == 0 {
+            throw a.error("a DRAM tier needs `dram_bandwidth`, the rate its blocks reload at", at: "dram",
+                          hint: "add dram_bandwidth: 25 GB/s, or your host link's measured rate")
+        }
         o.instant = try a.bool("instant")
         o.fixedStepTime = try a.optional("step_time", a.double)
         o.timelinePoints = points
         let options = o
-        return try a.engine { try m.serve(w, gpu: gpu, options) }
+        return (try a.engine { try m.serve(w, gpu: gpu, options) }, options)
     }
 
     /// The trace at `workload` (resolved against the program's folder, as replay's path) or the workload record's

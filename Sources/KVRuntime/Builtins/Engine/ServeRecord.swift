@@ -3,9 +3,10 @@ import KVEngine
 
 /// serve's results as language values, each with its unit.
 enum ServeRecord {
-    static func result(_ s: ServeResult, _ i: Interpreter) -> Record {
+    static func result(_ s: ServeResult, cache: ServeCachePolicy, _ i: Interpreter) -> Record {
         var r = Record()
         r["requests"] = i.requests(Double(s.requests))
+        r["cache"] = .string(cache.rawValue)
         r["hit_rate"] = i.percent(s.hitRate)
         r["block_hit_rate"] = i.percent(s.blockHitRate)
         r["dram_hit_rate"] = i.percent(s.lookups > 0 ? Double(s.dramHitBlocks) / Double(s.lookups) : 0)
