@@ -15,7 +15,14 @@ extension ModelSpec {
     /// covers blockTokens tokens) are cached under `vllm` and `sglang`; decode tokens have no ids and are never
     /// reused. A request that could not run even alone in the pool (ceil((input + output − 1) / blockTokens)
     /// blocks) is an error naming `capacity`. A request with output 0 is served as one output token (an engine
-    /// always samples one).
+    /// always samples one). Hit statistics count each request once, when first scheduled (a preempted request's
+    /// later hits save compute but are not counted again). With `instant`, time stands still while there is work:
+    /// requests arriving at one timestamp are batched together, and `duration` is the last arrival's time.
+    ///
+    /// Not modelled: speculative decoding, disaggregated prefill and decode, SGLang's own scheduler (its
+    /// longest-prefix-first order and retraction: `sglang` changes only the cache), caching of decode tokens, CPU
+    /// and scheduling overheads beyond the latency engine's, pipelining of micro-batches across pp stages (a step
+    /// takes the sum of its stages), several replicas behind a router.
     public func serve(_ workload: ServeWorkload, gpu: Accelerator, _ options: ServeOptions) throws -> ServeResult {
         try options.validate()
         try workload.validate()

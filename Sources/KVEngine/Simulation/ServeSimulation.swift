@@ -1,11 +1,22 @@
 /// The discrete-event loop behind `ModelSpec.serve`: one replica, one step at a time (see `serve` for the
 /// semantics). Times are seconds from the first arrival.
 enum ServeSimulation {
+    /// The most pool blocks simulated (about 700 MB of arrays): 2^25 blocks are 537 M tokens in 16-token blocks.
+    static let maxPoolBlocks = 1 << 25
+    /// The most steps one run may take (a few minutes): a guard against a workload too long to simulate.
+    static let maxSteps = 50_000_000
+
     static func run(_ model: ModelSpec, _ w: ServeWorkload, gpu: Accelerator, _ o: ServeOptions) throws -> ServeResult {
         let bs = w.blockTokens
-        let capacity = o.capacityTokens / bs
+        // A pool larger than every request's blocks at once behaves as that many (nothing is ever evicted or
+        // preempted, and the queue never wraps round), so the arrays are sized by the workload, not the capacity.
+        let capacity = min(o.capacityTokens / bs, demand(w))
         let kvDtype = o.kvDtype ?? (o.dtype == .fp8 ? .fp8 : .bf16)
-        try checkFits(w, capacity: capacity, o)
+        try checkFits(w, capacity: o.capacityTokens / bs, o)
+        guard o.cache == .lru || capacity <= maxPoolBlocks else {
+            throw EngineError("the KV pool would hold \(capacity) blocks of \(bs) tokens, over the simulator's limit of "
+                              + "\(maxPoolBlocks); use larger blocks or a smaller capacity", argument: "capacity")
+        }
         // Step times come from the latency engine unless fixed or instant (then the GPU needs no performance data).
         let latency = o.instant || o.fixedStepTime != nil
             ? nil : try LatencyModel(model, gpu: gpu, tp: o.tp, pp: o.pp, dtype: o.dtype, kvDtype: kvDtype)
@@ -23,6 +34,17 @@ enum ServeSimulation {
         case .lru: return try loop.run(SideLRUCache(w, capacity: capacity))
         case .none: return try loop.run(NoPrefixCache(capacity: capacity, requests: w.requests))
         }
+    }
+
+    /// Blocks of all requests at their longest together (saturating).
+    static func demand(_ w: ServeWorkload) -> Int {
+        var total = 0
+        for r in 0..<w.requests {
+            let tokens = w.trace.inputLengths[r] + max(1, w.trace.outputLengths[r]) - 1
+            total = total.addingReportingOverflow((tokens - 1) / w.blockTokens + 1).overflow ? Int.max
+                : total + (tokens - 1) / w.blockTokens + 1
+        }
+        return total
     }
 
     /// Every request must fit the pool alone at its longest (input + output − 1 tokens: the last token is sampled,
@@ -105,16 +127,20 @@ private struct Loop {
         // Each step computes at least one token or is one of two empty ones; tokens computed are bounded by the
         // workload's tokens times the preemptions' recomputation, so this cap is only a guard against a bug.
         let work = w.trace.inputLengths.reduce(0) { $0 &+ $1 } &+ result.outputTokens
-        let stepLimit = work < Int.max / 64 ? 64 * work + 1_000_000 : Int.max
+        let stepLimit = min(ServeSimulation.maxSteps, work < Int.max / 64 ? 64 * work + 1_000_000 : Int.max)
         while finished < n {
             while nextArrival < n, arrival[nextArrival] <= now { waiting.pushBack(nextArrival); nextArrival += 1 }
             if running.isEmpty, waiting.isEmpty {
+                guard nextArrival < n else {
+                    throw EngineError("serve: \(n - finished) requests were lost (a simulator bug)", argument: "workload")
+                }
                 now = arrival[nextArrival]
                 continue
             }
             result.steps += 1
             guard result.steps <= stepLimit else {
-                throw EngineError("serve: the simulation did not finish within \(stepLimit) steps", argument: "workload")
+                throw EngineError("serve: the simulation did not finish within \(stepLimit) steps; simulate a part of "
+                                  + "the workload", argument: "workload")
             }
             let preempted = schedule(&cache)
             if !preempted { admit(&cache) }
@@ -143,6 +169,8 @@ private struct Loop {
                                       blocksInUse: cache.blocksInUse, cachedBlocks: cache.cachedBlocks))
         }
         result.duration = now
+        sampler.finish(ServeSample(time: now, running: running.count, waiting: waiting.count,
+                                   blocksInUse: cache.blocksInUse, cachedBlocks: cache.cachedBlocks))
         if now > 0 {
             result.meanKVBlocks = kvBlockSeconds / now
             result.meanKVTokens = kvTokenSeconds / now

@@ -40,4 +40,13 @@ struct TimelineSampler {
         samples.append(s)
         nextTime = s.time + interval
     }
+
+    /// The run's final state always ends the timeline (replacing the last sample when the buffer is full).
+    mutating func finish(_ s: ServeSample) {
+        if let last = samples.last, last.time == s.time || samples.count == points {
+            samples[samples.count - 1] = s
+        } else {
+            samples.append(s)
+        }
+    }
 }

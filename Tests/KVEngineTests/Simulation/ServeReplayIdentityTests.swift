@@ -23,16 +23,16 @@ final class ServeReplayIdentityTests: XCTestCase {
     }
 
     func testConversationTrace() throws {
-        try check(ServeFixtures.trace("conversation_trace.jsonl"), capacities: [0, 1, 7, 100, 1000, 10_000, 100_000, 1_000_000])
+        try check(ServeFixtures.trace("conversation_trace.jsonl"), capacities: [0, 7, 1000, 30_000, 1_000_000])
     }
 
     func testSyntheticTrace() throws {
-        try check(ServeFixtures.trace("synthetic_trace.jsonl"), capacities: [0, 1, 13, 500, 5000, 50_000, 1_000_000])
+        try check(ServeFixtures.trace("synthetic_trace.jsonl"), capacities: [1, 500, 20_000, 1_000_000])
     }
 
     /// Time does not change the order: with 10 ms steps (requests overlap and queue) the hits are the same.
     func testConversationTraceWithStepTimes() throws {
-        try check(ServeFixtures.trace("conversation_trace.jsonl"), capacities: [1000, 30_000], instant: false)
+        try check(ServeFixtures.trace("conversation_trace.jsonl"), capacities: [3000], instant: false)
     }
 
     /// Random prefix-chained traces (a random tree of ids, shared prefixes, equal timestamps) at many capacities.
