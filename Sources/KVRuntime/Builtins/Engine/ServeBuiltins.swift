@@ -23,9 +23,6 @@ enum ServeBuiltins {
     static let parameters = [workload] + MemoryBuiltins.kvCapacity.parameters
         + [capacity, cache, dram, dramBandwidth, instant, stepTime, timeScale, traceBlockSize]
 
-    /// The largest pool the simulator is asked to hold, in blocks: its per-block arrays stay under a GiB.
-    static let maxPoolBlocks = 1 << 26
-
     static let specs: [BuiltinSpec] = [
         WorkloadBuiltins.spec,
         BuiltinSpec("serve", parameters) { a throws(Diagnostic) in
@@ -177,9 +174,9 @@ enum ServeBuiltins {
             throw a.error("`capacity` holds \(NumberFormat.format(tokens)) tokens, less than one \(blockTokens)-token "
                           + "block of the workload", at: "capacity")
         }
-        guard blocks <= Double(maxPoolBlocks), let n = WholeNumber.exactly(tokens, in: 1...WholeNumber.largest) else {
-            throw a.error("`capacity` of \(NumberFormat.format(blocks)) blocks of \(blockTokens) tokens is more than the "
-                          + "simulator holds (\(maxPoolBlocks) blocks)", at: "capacity")
+        // The simulator refuses pools it cannot hold (ServeSimulation.maxPoolBlocks); here only what an Int holds.
+        guard let n = WholeNumber.exactly(tokens, in: 1...WholeNumber.largest) else {
+            throw a.error("`capacity` of \(NumberFormat.format(tokens)) tokens is more than 2^53", at: "capacity")
         }
         return n
     }
