@@ -4,7 +4,7 @@ import KVEngine
 // Simulates a trace for Llama-3-8B (its config.json shape, no file needed) on one H100 SXM and prints the figures
 // `Benchmarks/serve/run.sh` compares: requests, hit rate, TTFT p50/p99, and the wall time of reading and of
 // simulating. Usage: kvbench-serve TRACE [--capacity TOKENS] [--cache vllm|sglang|lru|none]
-// Capacity default: 435,000 tokens, about what vLLM's kv_capacity leaves Llama-3-8B on an H100 at 0.9 utilization.
+// Capacity default: what vLLM 0.11's rules (kvCapacity) leave Llama-3-8B on the H100 at 0.9 utilization.
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -14,7 +14,7 @@ func fail(_ message: String) -> Never {
 var args = Array(CommandLine.arguments.dropFirst())
 guard let path = args.first else { fail("usage: kvbench-serve TRACE [--capacity TOKENS] [--cache POLICY]") }
 args.removeFirst()
-var capacity = 435_000
+var capacity: Int?
 var cache = ServeCachePolicy.vllm
 while !args.isEmpty {
     let flag = args.removeFirst()
@@ -48,7 +48,11 @@ let t0 = clock.now
 let trace: Trace
 do { trace = try TraceReader.read(path: path) } catch { fail("\(error)") }
 let t1 = clock.now
-var options = ServeOptions(capacityTokens: capacity)
+let pool: Int
+do {
+    pool = try capacity ?? llama3.kvCapacity(gpu: h100, release: EngineRelease.resolve(engine: .vllm, version: "0.11.0")).tokens
+} catch { fail("\(error)") }
+var options = ServeOptions(capacityTokens: pool)
 options.cache = cache
 let result: ServeResult
 do { result = try llama3.serve(ServeWorkload(trace: trace), gpu: h100, options) } catch { fail("\(error)") }
@@ -59,5 +63,6 @@ func ms(_ d: Duration) -> String {
 }
 print("requests \(result.requests) hit_rate \(String(format: "%.6f", result.hitRate)) "
       + "ttft_p50 \(String(format: "%.4f", result.ttft.p50)) ttft_p99 \(String(format: "%.4f", result.ttft.p99)) "
-      + "preemptions \(result.preemptions) steps \(result.steps)")
+      + "preemptions \(result.preemptions) steps \(result.steps) capacity_tokens \(pool) "
+      + "duration \(String(format: "%.1f", result.duration)) throughput \(String(format: "%.1f", result.throughput))")
 FileHandle.standardError.write(Data("read \(ms(t1 - t0)) ms, simulate \(ms(t2 - t1)) ms\n".utf8))

@@ -14,12 +14,17 @@ public struct ServeWorkload: Sendable {
 
     public var requests: Int { trace.requests }
 
-    /// Checks the block size and that every request's ids cover its prompt: ceil(input / blockTokens) ids.
+    /// Checks the block size, that arrival times are finite (below 10^15 ms) and that every request's ids cover its
+    /// prompt: ceil(input / blockTokens) ids.
     public func validate() throws {
         guard blockTokens >= 1, blockTokens <= 1 << 20 else {
             throw EngineError("block_size must be between 1 and 1,048,576 tokens, got \(blockTokens)", argument: "block_size")
         }
         for r in 0..<trace.requests {
+            guard trace.timestamps[r].isFinite, abs(trace.timestamps[r]) < 1e15 else {
+                throw EngineError("\(trace.name): request \(r + 1) arrives at \(trace.timestamps[r]) ms, out of range",
+                                  argument: "workload")
+            }
             let input = trace.inputLengths[r], ids = trace.blockStart[r + 1] - trace.blockStart[r]
             guard input >= 1 else {
                 throw EngineError("\(trace.name): request \(r + 1) has no prompt tokens", argument: "workload")

@@ -65,6 +65,11 @@ enum SyntheticWorkloadBuilder {
             throw EngineError("the workload would need more than \(maxBlockIds) block ids; use fewer requests or "
                               + "larger blocks", argument: "requests")
         }
+        // A tiny rate or a huge interval would push times past what a Double holds in milliseconds.
+        guard items.allSatisfy({ $0.time < 1e15 }) else {
+            throw EngineError("arrival times pass 10^15 ms: the rate is too small or the interval too large",
+                              argument: "arrival")
+        }
         items.sort { ($0.time, $0.conversation, $0.turn) < ($1.time, $1.conversation, $1.turn) }
         var streamBase = [Int](repeating: -1, count: conversations)
         var nextId = 0

@@ -66,6 +66,8 @@ final class ServeOptionsTests: XCTestCase {
         XCTAssertEqual(try argument({ _ in }, workload: short), "workload")
         let empty = ServeFixtures.workload([R(input: 0, output: 1, ids: [])], blockTokens: 4)
         XCTAssertEqual(try argument({ _ in }, workload: empty), "workload")
+        let never = ServeFixtures.workload([R(at: .infinity, input: 4, output: 1, ids: [0])], blockTokens: 4)
+        XCTAssertEqual(try argument({ _ in }, workload: never), "workload")
         var zero = ServeFixtures.workload([R(input: 4, output: 1, ids: [0])], blockTokens: 4)
         zero.blockTokens = 0
         XCTAssertEqual(try argument({ _ in }, workload: zero), "block_size")

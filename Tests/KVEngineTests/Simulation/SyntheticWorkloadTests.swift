@@ -78,6 +78,11 @@ final class SyntheticWorkloadTests: XCTestCase {
                                                         arrival: .conversations(rate: 1, turns: 0, interval: 1)) }, "turns")
         XCTAssertEqual(argument { try syntheticWorkload(requests: 2, input: 1, output: 1,
                                                         arrival: .conversations(rate: 1, turns: 2, interval: -1)) }, "interval")
+        XCTAssertEqual(argument { try syntheticWorkload(requests: 3, input: 1, output: 1,
+                                                        arrival: .poisson(rate: 1e-300)) }, "arrival")
+        XCTAssertEqual(argument { try syntheticWorkload(requests: 3, input: 1, output: 1,
+                                                        arrival: .conversations(rate: 1, turns: 3, interval: 1e300)) },
+                       "arrival")
         // 10 M requests of 2^30 tokens in 1-token blocks would need 10^16 ids: refused, not allocated.
         XCTAssertEqual(argument { try syntheticWorkload(requests: 10_000_000, input: 1 << 30, output: 1,
                                                         arrival: .allAtOnce, blockTokens: 1) }, "requests")
