@@ -202,4 +202,22 @@ final class ServeValueTests: XCTestCase {
                                           + "llama3_8b, H100); [s.ttft.p99, s.duration]"))
         XCTAssertEqual(Run.number("serve(workload() with {requests: 7}, llama3_8b, H100, instant: true).requests"), 7)
     }
+
+    /// `:help serve` (the declaration's documentation) states the scheduler, the cache policies and what is not
+    /// modelled; workload and serve_timeline are documented too.
+    func testHelpStatesSemanticsAndLimits() {
+        let globals = Run.session().interpreter.globals
+        func doc(_ name: String) -> String {
+            guard case .function(let f)? = globals[name] else { return "" }
+            return f.doc ?? ""
+        }
+        let serve = doc("serve")
+        for phrase in ["max_num_batched_tokens", "chunked prefill", "preempted by recomputation", "\"vllm\"", "\"sglang\"",
+                       "\"lru\"", "\"none\"", "dram_bandwidth", "Not modelled", "speculative decoding",
+                       "disaggregated prefill", "CUDA graphs' batch", "replay(path, capacity, policy: \"lru\")"] {
+            XCTAssertTrue(serve.contains(phrase), "serve's help lacks \(phrase)")
+        }
+        XCTAssertTrue(doc("workload").contains("all at once"))
+        XCTAssertTrue(doc("serve_timeline").contains("cached_blocks"))
+    }
 }
