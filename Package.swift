@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "KVStdlib",
             path: "stdlib",
-            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv", "tables.kv", "memory.kv", "models.kv", "gpus.kv", "hitrate.kv", "serving.kv", "latency.kv"].map { .embedInCode($0) }
+            resources: ["dimensions.kv", "units.kv", "dtypes.kv", "core.kv", "tables.kv", "memory.kv", "models.kv", "gpus.kv", "hitrate.kv", "serving.kv", "latency.kv", "serve.kv"].map { .embedInCode($0) }
         ),
         .target(
             name: "KVLang",

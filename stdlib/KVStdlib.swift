@@ -13,5 +13,6 @@ public enum KVStdlib {
         ("stdlib/hitrate.kv", PackageResources.hitrate_kv),
         ("stdlib/serving.kv", PackageResources.serving_kv),
         ("stdlib/latency.kv", PackageResources.latency_kv),
+        ("stdlib/serve.kv", PackageResources.serve_kv),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

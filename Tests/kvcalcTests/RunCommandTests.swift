@@ -141,7 +141,7 @@ final class RunCommandTests: XCTestCase {
         let dir = Binary.repoRoot.appendingPathComponent("notebooks")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".kvnb") }
             .map { String($0.dropLast(5)) }.sorted()
-        XCTAssertTrue(Set(["tour", "kv-cache-101", "memory-breakdown", "hit-rate", "engine-capacity", "latency"]).isSubset(of: names), "\(names)")
+        XCTAssertTrue(Set(["tour", "kv-cache-101", "memory-breakdown", "hit-rate", "engine-capacity", "latency", "serving"]).isSubset(of: names), "\(names)")
         for name in names {
             let path = dir.appendingPathComponent("\(name).kvnb").path
             let r = try Binary.run(["run", "--check", path], cwd: URL(fileURLWithPath: "/"))

@@ -4,7 +4,7 @@ import KVLang
 enum Builtins {
     static var all: [BuiltinSpec] {
         CoreBuiltins.specs + TableBuiltins.specs + MemoryBuiltins.specs + HitRateBuiltins.specs + EngineLogBuiltins.specs
-            + LatencyBuiltins.specs
+            + LatencyBuiltins.specs + ServeBuiltins.specs
     }
 
     /// Builtins whose results hold only values their arguments or their function argument made, each checked
