@@ -84,6 +84,10 @@ struct LatencyModel {
     let stageLayers: Int, slidingLayers: Int
     /// KV bytes one token adds in one layer on one chip.
     let kvBytesPerTokenLayer: Double
+    /// What `add` needs per sequence, read out of the spec once: the serving simulator calls it for every
+    /// sequence of every step, and reading a field of the whole `ModelSpec` there retains and releases it.
+    let window: Double?
+    let attentionPerContextTokenDecode: Double, attentionPerContextTokenPrefill: Double
 
     init(_ m: ModelSpec, gpu: Accelerator, tp: Int, pp: Int, dtype: DType, kvDtype: DType) throws {
         spec = m
@@ -115,6 +119,9 @@ struct LatencyModel {
         stageLayers = kv.layers
         slidingLayers = kv.slidingLayers
         kvBytesPerTokenLayer = Double(m.kvElementsPerTokenPerLayer(tp: tp)) * kvDtype.bytes
+        window = m.slidingWindow.map(Double.init)
+        attentionPerContextTokenDecode = LatencyModel.attentionFlopsPerContextToken(m, tp: tp, decode: true)
+        attentionPerContextTokenPrefill = LatencyModel.attentionFlopsPerContextToken(m, tp: tp, decode: false)
     }
 
     /// Whether the GEMMs run on FP8 tensor cores (fp8 weights on a chip that has them).
@@ -131,6 +138,10 @@ struct LatencyModel {
     /// MLA in decode uses the absorbed form (scores against the latent: 2·kv_lora + rope per head); in prefill the
     /// expanded form (qk_head_dim + v_head_dim per head).
     func attentionFlopsPerContextToken(decode: Bool) -> Double {
+        decode ? attentionPerContextTokenDecode : attentionPerContextTokenPrefill
+    }
+
+    static func attentionFlopsPerContextToken(_ spec: ModelSpec, tp: Int, decode: Bool) -> Double {
         let heads = Double(max(1, spec.heads / tp))
         if let a = spec.mla {
             let width = decode ? Double(2 * a.kvLoraRank + a.qkRopeHeadDim) : Double(a.qkHeadDim + a.vHeadDim)
@@ -160,7 +171,6 @@ struct LatencyModel {
     func add(to shape: inout StepShape, newTokens: Int, context: Int, decode: Bool, count: Int = 1) {
         let b = Double(count), n = Double(newTokens), c = Double(context)
         let fullLayers = Double(stageLayers - slidingLayers), sliding = Double(slidingLayers)
-        let window = spec.slidingWindow.map(Double.init)
         shape.sequences += b
         shape.tokens += b * n
         // KV read per sequence: the cached context and the new tokens (sliding layers: the window).

@@ -264,7 +264,7 @@ private struct Loop {
     }
 
     /// The step's time: one pass over all its sequences (weights read once), plus reloading DRAM blocks.
-    private func stepTime(reloaded: Int) -> Double {
+    private mutating func stepTime(reloaded: Int) -> Double {
         if o.instant { return 0 }
         let reload = Double(reloaded) * reloadSeconds
         if let t = o.fixedStepTime { return t + reload }
