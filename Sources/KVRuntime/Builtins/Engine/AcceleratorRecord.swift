@@ -14,6 +14,20 @@ enum AcceleratorRecord {
 
     static func accelerator(_ r: Record, at span: Span, argument: String = "gpu",
                             units: UnitTable) throws(Diagnostic) -> Accelerator {
+        try self.argument(r, at: span, units: units).accelerator
+    }
+
+    /// The converted accelerator, remembered by the record's identity and the unit table (RecordMemo).
+    static func argument(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> AcceleratorArgument {
+        try memo.converted(r, key: UnitTableVersion(units)) { () throws(Diagnostic) in
+            AcceleratorArgument(try convert(r, at: span, units: units))
+        }
+    }
+
+    static let memo = RecordMemo<UnitTableVersion, AcceleratorArgument>()
+
+    /// The conversion itself, every field read and checked.
+    private static func convert(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> Accelerator {
         let reader = ModelRecord.Reader(r: r, span: span, what: "the accelerator")
         try reader.rejectUnknown(fields, kind: "accelerator")
         func field(_ f: String, _ dimension: String, positive: Bool) throws(Diagnostic) -> Double? {
@@ -55,4 +69,10 @@ enum AcceleratorRecord {
                            bf16Flops: try field("flops", KnownNames.Dimension.flopRate, positive: false) ?? 0,
                            performance: p)
     }
+}
+
+/// A converted accelerator, boxed so converted arguments and the memo share it.
+final class AcceleratorArgument: Sendable {
+    let accelerator: Accelerator
+    init(_ accelerator: Accelerator) { self.accelerator = accelerator }
 }

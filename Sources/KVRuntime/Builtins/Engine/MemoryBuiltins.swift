@@ -52,7 +52,7 @@ enum MemoryBuiltins {
             }.bytes)
         },
         BuiltinSpec("memory", [P.model, P.gpu, P.batch, P.seq] + P.planOptions + memoryEngineOptions) { a throws(Diagnostic) in
-            let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions()
+            let model = try a.modelArgument(), gpu = try a.accelerator(), o = try a.memoryOptions()
             let batch = try a.int("batch"), seq = try a.int("seq")
             if try a.string("engine") == "none" {
                 for name in memoryEngineOptions.map(\.name) where name != "engine" && name != "version" {
@@ -61,10 +61,12 @@ enum MemoryBuiltins {
                     if name == "enforce_eager", case .bool(false) = v { continue }
                     throw a.error("`\(name)` needs engine: \"vllm\" or \"sglang\"", at: name)
                 }
-                let plan = try a.engine { try m.memory(gpu: gpu, batch: batch, seq: seq, options: o) }
+                // A sweep reuses the model's planner: only this point's arithmetic is new (MemoryPlanner.swift).
+                let plan = try a.engine { try model.planner(o).plan(gpu: gpu, batch: batch, seq: seq) }
                 return .record(planRecord(plan, a.interpreter))
             }
             let (release, flags) = try engineSetup(&a)
+            let m = model.spec
             let s = try a.engine {
                 try m.servingMemory(gpu: gpu, batch: batch, seq: seq, options: o, release: release, flags: flags)
             }
@@ -133,18 +135,31 @@ enum MemoryBuiltins {
     /// Not needed for a kv_capacity result ("none" by default).
     static let explainGPU = ParameterSpec("gpu", .custom("an accelerator record"))
 
+    /// A plan as a record. Its fields are always the same, so each record starts as a copy of one whose keys are
+    /// already in place (shared, not rebuilt) and only the values are written.
     static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record {
-        var r = Record()
-        r["weights"] = i.bytes(p.weights)
-        r["kv_cache"] = i.bytes(p.kvCache)
-        r["activation"] = i.bytes(p.activation)
-        r["total"] = i.bytes(p.total)
-        r["capacity"] = i.bytes(p.capacity)
-        r["free"] = i.bytes(p.free)
-        r["fits"] = .bool(p.fits)
-        r["utilization"] = i.percent(p.utilization)
-        r["stage"] = .number(Double(p.stage))
-        r["devices"] = i.devices(Double(p.devices))
+        let u = i.engineUnits
+        var r = planTemplate
+        r.values[0] = u.bytes(p.weights)
+        r.values[1] = u.bytes(p.kvCache)
+        r.values[2] = u.bytes(p.activation)
+        r.values[3] = u.bytes(p.total)
+        r.values[4] = u.bytes(p.capacity)
+        r.values[5] = u.bytes(p.free)
+        r.values[6] = .bool(p.fits)
+        r.values[7] = u.percent(p.utilization)
+        r.values[8] = .number(Double(p.stage))
+        r.values[9] = u.devices(Double(p.devices))
         return r
     }
+
+    /// planRecord's fields, in order, with placeholder values.
+    static let planTemplate: Record = {
+        var r = Record()
+        for key in ["weights", "kv_cache", "activation", "total", "capacity", "free", "fits", "utilization", "stage",
+                    "devices"] {
+            r[key] = .bool(false)
+        }
+        return r
+    }()
 }

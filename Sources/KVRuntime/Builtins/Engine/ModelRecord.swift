@@ -1,5 +1,6 @@
 import KVLang
 import KVEngine
+import Synchronization
 
 /// Models as language records and back. A record names the architecture with the fields below; optional ones
 /// may be left out (a dense model has no `experts`, a GQA model no `kv_lora_rank`), so presets and `hf_config`
@@ -95,6 +96,22 @@ enum ModelRecord {
     /// contradictions are errors at `span` naming the field. `argument` is the builtin's parameter.
     static func spec(_ record: Record, at span: Span, argument: String = "model",
                      extraFields: [String] = []) throws(Diagnostic) -> ModelSpec {
+        guard extraFields.isEmpty else { return try convert(record, at: span, extraFields: extraFields) }
+        return try self.argument(record, at: span).spec
+    }
+
+    /// The converted model, remembered by the record's identity (RecordMemo): a sweep converts and validates its
+    /// model once.
+    static func argument(_ record: Record, at span: Span) throws(Diagnostic) -> ModelArgument {
+        try memo.converted(record, key: NoKey()) { () throws(Diagnostic) in
+            ModelArgument(spec: try convert(record, at: span, extraFields: []))
+        }
+    }
+
+    static let memo = RecordMemo<NoKey, ModelArgument>()
+
+    /// The conversion itself, every field read and checked.
+    private static func convert(_ record: Record, at span: Span, extraFields: [String]) throws(Diagnostic) -> ModelSpec {
         let f = Reader(r: record, span: span, what: "the model")
         try f.rejectUnknown(fields + extraFields, kind: "model")
         let heads = try f.int("heads"), hidden = try f.int("hidden")
@@ -254,5 +271,23 @@ enum ModelRecord {
             r["quantization"] = .record(qr)
         }
         return r
+    }
+}
+
+/// A model argument: its record's validated engine spec, and the memory planner it was last asked for (a sweep of
+/// memory() over batch sizes asks for the same options at every point). A class, so the memo and the converted
+/// arguments share it without copying the spec.
+final class ModelArgument: Sendable {
+    let spec: ModelSpec
+    private let lastPlanner = Mutex<MemoryPlanner?>(nil)
+
+    init(spec: ModelSpec) { self.spec = spec }
+
+    /// The planner for these options, reused while they stay the same. Errors are never remembered.
+    func planner(_ options: MemoryOptions) throws -> MemoryPlanner {
+        if let p = lastPlanner.withLock({ $0 }), p.options == options { return p }
+        let p = try MemoryPlanner(model: spec, options: options)
+        lastPlanner.withLock { $0 = p }
+        return p
     }
 }

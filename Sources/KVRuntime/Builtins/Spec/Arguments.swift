@@ -11,8 +11,8 @@ struct Arguments {
         case string(String)
         case bool(Bool)
         case dtype(DType?)
-        case model(ModelSpec)
-        case accelerator(Accelerator)
+        case model(ModelArgument)
+        case accelerator(AcceleratorArgument)
         /// "auto" given for an `.orAuto` parameter.
         case auto
     }
@@ -24,10 +24,11 @@ struct Arguments {
     init(context: CallContext, spec: BuiltinSpec) throws(Diagnostic) {
         self.context = context
         self.spec = spec
-        guard context.parameterNames == spec.parameters.map(\.name) else {
+        guard context.parameterNames == spec.parameterNames else {
             throw context.error("internal: `\(spec.name)` is declared with (\(context.parameterNames.joined(separator: ", "))) "
                                 + "but implemented with (\(spec.parameters.map(\.name).joined(separator: ", ")))")
         }
+        converted.reserveCapacity(spec.parameters.count)
         for (i, p) in spec.parameters.enumerated() { converted.append(try convert(i, p.kind)) }
     }
 
@@ -35,16 +36,16 @@ struct Arguments {
     var callSpan: Span { context.callSpan }
 
     func index(_ name: String) throws(Diagnostic) -> Int {
-        guard let i = spec.parameters.firstIndex(where: { $0.name == name }) else {
+        guard let i = spec.index(of: name) else {
             throw context.error("internal: `\(spec.name)` has no parameter `\(name)`")
         }
         return i
     }
 
-    func has(_ name: String) -> Bool { spec.parameters.contains { $0.name == name } }
+    func has(_ name: String) -> Bool { spec.index(of: name) != nil }
 
     func span(_ name: String) -> Span {
-        spec.parameters.firstIndex { $0.name == name }.map { context.spans[$0] } ?? context.callSpan
+        spec.index(of: name).map { context.spans[$0] } ?? context.callSpan
     }
 
     func error(_ message: String, at name: String? = nil, kind: Diagnostic.Kind = .argument,
@@ -83,14 +84,17 @@ struct Arguments {
         return d
     }
 
-    func model(_ name: String = "model") throws(Diagnostic) -> ModelSpec {
+    func model(_ name: String = "model") throws(Diagnostic) -> ModelSpec { try modelArgument(name).spec }
+
+    /// The converted model with its memos (the memory planner).
+    func modelArgument(_ name: String = "model") throws(Diagnostic) -> ModelArgument {
         guard case .model(let m) = converted[try index(name)] else { throw internalKind(name, "a model") }
         return m
     }
 
     func accelerator(_ name: String = "gpu") throws(Diagnostic) -> Accelerator {
         guard case .accelerator(let a) = converted[try index(name)] else { throw internalKind(name, "an accelerator") }
-        return a
+        return a.accelerator
     }
 
     /// An `.orAuto` parameter: nil for "auto", else the converted value read as `read` reads it.
@@ -184,10 +188,9 @@ struct Arguments {
             guard !s.isEmpty else { throw c.error("`\(name)` is an empty path", at: i) }
             return .string(s)
         case .model:
-            return .model(try ModelRecord.spec(c.record(i), at: c.spans[i], argument: name))
+            return .model(try ModelRecord.argument(c.record(i), at: c.spans[i]))
         case .accelerator:
-            return .accelerator(try AcceleratorRecord.accelerator(c.record(i), at: c.spans[i], argument: name,
-                                                                  units: c.interpreter.units))
+            return .accelerator(try AcceleratorRecord.argument(c.record(i), at: c.spans[i], units: c.interpreter.units))
         }
     }
 

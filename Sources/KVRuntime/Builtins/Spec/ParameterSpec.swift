@@ -53,6 +53,9 @@ struct BuiltinSpec: @unchecked Sendable {
     /// Declared with `...`: named arguments beyond the parameters reach the body (`sweep`).
     let takesRest: Bool
     let body: (inout Arguments) throws(Diagnostic) -> Value
+    /// The parameters' names, and their bits for `index(of:)`.
+    let parameterNames: [String]
+    private let nameBits: [NameBits]
 
     init(_ name: String, _ parameters: [ParameterSpec], takesRest: Bool = false,
          _ body: @escaping (inout Arguments) throws(Diagnostic) -> Value) {
@@ -60,6 +63,18 @@ struct BuiltinSpec: @unchecked Sendable {
         self.parameters = parameters
         self.takesRest = takesRest
         self.body = body
+        parameterNames = parameters.map(\.name)
+        nameBits = parameterNames.map(NameBits.init)
+    }
+
+    /// The position of the parameter named `name`. Bodies read their arguments by name on every call, so the
+    /// lookup compares bits first (see NameBits) and strings only for what that does not find.
+    func index(of name: String) -> Int? {
+        if NameBits.usable {
+            let bits = NameBits(name)
+            for i in nameBits.indices where nameBits[i] == bits { return i }
+        }
+        return parameterNames.firstIndex(of: name)
     }
 
     /// A builtin whose body reads the call context itself (the core builtins, which take any value).
@@ -74,5 +89,28 @@ struct BuiltinSpec: @unchecked Sendable {
         let value = try body(&arguments)
         context = arguments.context
         return value
+    }
+}
+
+/// A String's two words. A string of up to 15 UTF-8 bytes is stored in them, so two such strings with equal
+/// contents have equal bits, and two longer ones with equal bits share their storage; equal bits therefore mean
+/// equal strings. (Unequal bits do not prove unequal strings, so a lookup that finds nothing by bits falls back to
+/// ==.) Parameter names, declared and read, are literals, found by one comparison of two words each instead of
+/// String's Unicode-aware comparison for every parameter passed over.
+struct NameBits: Equatable {
+    let low: UInt64
+    let high: UInt64
+
+    /// Whether a String is those two words (64-bit platforms); otherwise lookups compare strings only.
+    static let usable = MemoryLayout<String>.size == 16
+
+    init(_ s: String) {
+        guard NameBits.usable else {
+            (low, high) = (0, 0)
+            return
+        }
+        (low, high) = withUnsafeBytes(of: s) { raw in
+            (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
     }
 }
