@@ -32,6 +32,17 @@ public final class Function: @unchecked Sendable {
     /// A native whose result needs no finite check (Interpreter.registerForwardingNative(_:_:)).
     let forwardsValues: Bool
 
+    /// For a native: "`name`", as its result's finite check names it (made once, not on every call).
+    /// The three below are filled for natives only.
+    let quotedName: String
+
+    /// Each parameter's default when it is a literal (a number, string or boolean), so a call fills it without
+    /// evaluating; nil for an expression or no default.
+    let literalDefaults: [Value?]
+
+    /// The parameters' names as bits, for `parameterIndex(_:)`.
+    private let nameBits: [(UInt64, UInt64)]
+
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
          forwardsValues: Bool = false) {
         self.forwardsValues = forwardsValues
@@ -49,6 +60,40 @@ public final class Function: @unchecked Sendable {
             extremum = nil
         }
         self.locals = decl?.clauses.map(\.value) ?? []
+        // Natives are made once per session, and builtins take many defaulted, named arguments; a user function or
+        // lambda (made anew each time its expression runs) keeps the plain paths and allocates nothing more.
+        guard case .native = body else {
+            quotedName = ""
+            literalDefaults = []
+            nameBits = []
+            return
+        }
+        quotedName = "`\(name)`"
+        literalDefaults = parameters.map { p in
+            switch p.defaultValue?.kind {
+            case .number(let v)?: return .quantity(Quantity(v))
+            case .string(let s)?: return .string(s)
+            case .bool(let b)?: return .bool(b)
+            default: return nil
+            }
+        }
+        nameBits = parameterNames.map(Function.bits)
+    }
+
+    /// The position of the parameter named `name`. For a native, names of up to 15 UTF-8 bytes are stored inside a String's two
+    /// words, so equal short names have equal bits, and equal bits always mean equal strings: one comparison of
+    /// two words per parameter passed over, instead of a Unicode-aware comparison. What bits do not find is
+    /// compared as strings.
+    func parameterIndex(_ name: String) -> Int? {
+        if MemoryLayout<String>.size == 16 {
+            let b = Function.bits(name)
+            for i in nameBits.indices where nameBits[i] == b { return i }
+        }
+        return parameterNames.firstIndex(of: name)
+    }
+
+    private static func bits(_ s: String) -> (UInt64, UInt64) {
+        MemoryLayout<String>.size == 16 ? unsafeBitCast(s, to: (UInt64, UInt64).self) : (0, 0)
     }
 
     /// Declared `native fn name(…, ...)`: takes named arguments beyond its parameters.

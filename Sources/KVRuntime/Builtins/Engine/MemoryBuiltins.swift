@@ -55,8 +55,8 @@ enum MemoryBuiltins {
             let model = try a.modelArgument(), gpu = try a.accelerator(), o = try a.memoryOptions()
             let batch = try a.int("batch"), seq = try a.int("seq")
             if try a.string("engine") == "none" {
-                for name in memoryEngineOptions.map(\.name) where name != "engine" && name != "version" {
-                    let v = try a.value(name)
+                for option in memoryEngineOptions where option.name != "engine" && option.name != "version" {
+                    let name = option.name, v = try a.value(name)
                     if case .string("auto") = v { continue }
                     if name == "enforce_eager", case .bool(false) = v { continue }
                     throw a.error("`\(name)` needs engine: \"vllm\" or \"sglang\"", at: name)

@@ -109,8 +109,6 @@ struct NameBits: Equatable {
             (low, high) = (0, 0)
             return
         }
-        (low, high) = withUnsafeBytes(of: s) { raw in
-            (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        }
+        (low, high) = unsafeBitCast(s, to: (UInt64, UInt64).self)
     }
 }
