@@ -24,7 +24,7 @@ struct Arguments {
     init(context: CallContext, spec: BuiltinSpec) throws(Diagnostic) {
         self.context = context
         self.spec = spec
-        guard context.parameterNames == spec.parameterNames else {
+        guard spec.declares(context.parameterNames) else {
             throw context.error("internal: `\(spec.name)` is declared with (\(context.parameterNames.joined(separator: ", "))) "
                                 + "but implemented with (\(spec.parameters.map(\.name).joined(separator: ", ")))")
         }

@@ -1,4 +1,5 @@
 import KVLang
+import Synchronization
 
 /// What one parameter of a native builtin accepts. The builtin's arguments are checked and converted by kind
 /// before its body runs, so a body never sees an unchecked value (a NaN batch, a 1e30 block size).
@@ -53,18 +54,33 @@ struct BuiltinSpec: @unchecked Sendable {
     /// Declared with `...`: named arguments beyond the parameters reach the body (`sweep`).
     let takesRest: Bool
     let body: (inout Arguments) throws(Diagnostic) -> Value
+    /// A shortcut for the common form of a call, tried before the arguments are converted: a value, or nil to
+    /// take the ordinary path. It must answer only where that path would give the same value, and never fail
+    /// (for anything unusual it returns nil, and the ordinary path converts, checks and reports as always).
+    let shortcut: ((CallContext) -> Value?)?
     /// The parameters' names, and their bits for `index(of:)`.
     let parameterNames: [String]
     private let nameBits: [NameBits]
 
     init(_ name: String, _ parameters: [ParameterSpec], takesRest: Bool = false,
+         shortcut: ((CallContext) -> Value?)? = nil,
          _ body: @escaping (inout Arguments) throws(Diagnostic) -> Value) {
         self.name = name
         self.parameters = parameters
         self.takesRest = takesRest
         self.body = body
+        self.shortcut = shortcut
         parameterNames = parameters.map(\.name)
         nameBits = parameterNames.map(NameBits.init)
+    }
+
+    /// Whether a call's parameter names are these, in this order (bits first, then as strings).
+    func declares(_ names: [String]) -> Bool {
+        guard names.count == nameBits.count else { return false }
+        for i in names.indices where NameBits(names[i]) != nameBits[i] || !NameBits.usable {
+            guard names[i] == parameterNames[i] else { return false }
+        }
+        return true
     }
 
     /// The position of the parameter named `name`. Bodies read their arguments by name on every call, so the
@@ -83,8 +99,12 @@ struct BuiltinSpec: @unchecked Sendable {
         BuiltinSpec(name, parameters, takesRest: takesRest) { a throws(Diagnostic) in try body(&a.context) }
     }
 
+    /// Off only in tests, which check that the shortcuts answer as the ordinary paths do.
+    static let shortcutsEnabled = Atomic<Bool>(true)
+
     /// Converts every argument by its kind, then runs the body.
     func call(_ context: inout CallContext) throws(Diagnostic) -> Value {
+        if let shortcut, BuiltinSpec.shortcutsEnabled.load(ordering: .relaxed), let v = shortcut(context) { return v }
         var arguments = try Arguments(context: context, spec: self)
         let value = try body(&arguments)
         context = arguments.context
