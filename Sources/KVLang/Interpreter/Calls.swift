@@ -84,14 +84,21 @@ extension Interpreter {
             guard given & bit == 0 else { return nil }
             given |= bit
         }
-        stack.append(contentsOf: repeatElement(Value.bool(false), count: count))
+        // A native's literal defaults go straight into their slots (the given ones are overwritten below).
+        let literals = f.literalDefaults
+        if literals.count == count {
+            for v in literals { stack.append(v ?? .bool(false)) }
+        } else {
+            stack.append(contentsOf: repeatElement(Value.bool(false), count: count))
+        }
         var spans: [Span]? = f.userBody == nil ? [Span](repeating: callSpan, count: count) : nil
         for k in arguments.indices {
             let slot = boundSlot(f, arguments[k], position: k) ?? k
             stack[base + slot] = try eval(arguments[k].value)
             spans?[slot] = arguments[k].value.span
         }
-        return try enter(f, base: base, given: .mask(given), spans: spans, arguments: nil, callSpan: callSpan)
+        return try enter(f, base: base, given: literals.count == count ? .maskAndLiterals(given) : .mask(given),
+                         spans: spans, arguments: nil, callSpan: callSpan)
     }
 
     /// The parameter an argument binds: its label's, or its position's.
@@ -159,13 +166,15 @@ extension Interpreter {
         case first(Int)
         case flags([Bool])
         case mask(UInt64)
+        /// As `mask`, with the literal defaults already in their slots.
+        case maskAndLiterals(UInt64)
 
         @inline(__always)
         func contains(_ i: Int) -> Bool {
             switch self {
             case .first(let n): return i < n
             case .flags(let f): return f[i]
-            case .mask(let m): return m & (1 << UInt64(i)) != 0
+            case .mask(let m), .maskAndLiterals(let m): return m & (1 << UInt64(i)) != 0
             }
         }
     }
@@ -174,9 +183,11 @@ extension Interpreter {
     /// A native's literal defaults are stored values (Function.literalDefaults): nothing to evaluate.
     private func fillDefaults(_ f: Function, base: Int, given: Given, callSpan: Span) throws(Diagnostic) {
         let literals = f.literalDefaults
+        var placed = false
+        if case .maskAndLiterals = given { placed = true }
         for i in 0..<f.parameters.count where !given.contains(i) {
             if i < literals.count, let v = literals[i] {
-                stack[base + i] = v
+                if !placed { stack[base + i] = v }
                 continue
             }
             guard let d = f.parameters[i].defaultValue else {

@@ -20,7 +20,7 @@ enum AcceleratorRecord {
     /// The converted accelerator, remembered by the record's identity and the unit table (RecordMemo).
     static func argument(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> AcceleratorArgument {
         try memo.converted(r, key: UnitTableVersion(units)) { () throws(Diagnostic) in
-            AcceleratorArgument(try convert(r, at: span, units: units))
+            AcceleratorArgument(try convert(r, at: span, units: units), units: EngineUnits(units))
         }
     }
 
@@ -71,8 +71,15 @@ enum AcceleratorRecord {
     }
 }
 
-/// A converted accelerator, boxed so converted arguments and the memo share it.
+/// A converted accelerator, boxed so converted arguments and the memo share it. It was converted for one unit
+/// table (the memo's key), so it also carries that table's result units: memory()'s sweep point prints in them
+/// without looking them up.
 final class AcceleratorArgument: Sendable {
     let accelerator: Accelerator
-    init(_ accelerator: Accelerator) { self.accelerator = accelerator }
+    let units: EngineUnits
+
+    init(_ accelerator: Accelerator, units: EngineUnits) {
+        self.accelerator = accelerator
+        self.units = units
+    }
 }

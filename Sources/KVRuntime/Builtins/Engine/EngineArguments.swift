@@ -80,16 +80,20 @@ extension Interpreter {
     /// A quantity from a base-unit value, printing in the given units (each a declared unit name and exponent;
     /// Session checks at start that the stdlib declares them all).
     func quantity(_ value: Double, _ units: [(String, Int)]) -> Value {
+        Interpreter.quantity(value, units, in: self.units)
+    }
+
+    static func quantity(_ value: Double, _ units: [(String, Int)], in table: UnitTable) -> Value {
         // One unit to the first power, the usual case: the unit's own dimension and display, no interning.
-        if units.count == 1, units[0].1 == 1, let id = self.units.unit(named: units[0].0) {
-            let u = self.units.units[id].value
+        if units.count == 1, units[0].1 == 1, let id = table.unit(named: units[0].0) {
+            let u = table.units[id].value
             return .quantity(Quantity(value, u.dimension, display: u.display))
         }
         var dim = Dimension.none
         var terms: [DisplayUnit.Term] = []
         for (name, e) in units {
-            guard let id = self.units.unit(named: name), let r = Rational(e),
-                  let p = self.units.units[id].dimension.power(r), let d = dim.multiplied(by: p) else { continue }
+            guard let id = table.unit(named: name), let r = Rational(e),
+                  let p = table.units[id].dimension.power(r), let d = dim.multiplied(by: p) else { continue }
             dim = d
             terms.append(DisplayUnit.Term(unit: id, exponent: r))
         }
@@ -110,7 +114,7 @@ extension Interpreter {
     var engineUnits: EngineUnits {
         let version = UnitTableVersion(units)
         if let last = EngineUnits.last.withLock({ $0 }), last.version == version { return last.units }
-        let u = EngineUnits(self)
+        let u = EngineUnits(units)
         EngineUnits.last.withLock { $0 = (version, u) }
         return u
     }
@@ -123,8 +127,8 @@ struct EngineUnits: Sendable {
         let dimension: Dimension
         let display: DisplayUnit?
 
-        init(_ interpreter: Interpreter, _ units: [(String, Int)]) {
-            if case .quantity(let q) = interpreter.quantity(0, units) {
+        init(_ table: UnitTable, _ units: [(String, Int)]) {
+            if case .quantity(let q) = Interpreter.quantity(0, units, in: table) {
                 dimension = q.dimension
                 display = q.display
             } else {
@@ -138,7 +142,7 @@ struct EngineUnits: Sendable {
 
     let bytes, tokens, percent, perToken, conversations, requests, params, devices: Shape
 
-    init(_ i: Interpreter) {
+    init(_ i: UnitTable) {
         bytes = Shape(i, [(KnownNames.Unit.gib, 1)])
         tokens = Shape(i, [(KnownNames.Unit.tokens, 1)])
         percent = Shape(i, [(KnownNames.Unit.percent, 1)])

@@ -160,7 +160,7 @@ enum MemoryBuiltins {
         var o = MemoryOptions(tp: tp, pp: pp, ep: ep, logits: logits, activationRatio: ratio.value > 0 ? ratio.value : nil)
         o.weightQuantization = model.spec.checkpoint
         guard let plan = try? model.planner(o).plan(gpu: gpu.accelerator, batch: batch, seq: seq) else { return nil }
-        return .record(planRecord(plan, c.interpreter))
+        return .record(planRecord(plan, units: gpu.units))
     }
 
     /// A plain number that is whole and in the range, as `.count` converts it.
@@ -178,8 +178,9 @@ enum MemoryBuiltins {
 
     /// A plan as a record. Its fields are always the same, so each record starts as a copy of one whose keys are
     /// already in place (shared, not rebuilt) and only the values are written.
-    static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record {
-        let u = i.engineUnits
+    static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record { planRecord(p, units: i.engineUnits) }
+
+    static func planRecord(_ p: MemoryPlan, units u: EngineUnits) -> Record {
         var r = planTemplate
         r.values[0] = u.bytes(p.weights)
         r.values[1] = u.bytes(p.kvCache)

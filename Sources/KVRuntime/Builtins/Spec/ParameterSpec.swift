@@ -74,14 +74,21 @@ struct BuiltinSpec: @unchecked Sendable {
         nameBits = parameterNames.map(NameBits.init)
     }
 
-    /// Whether a call's parameter names are these, in this order (bits first, then as strings).
+    /// Whether a call's parameter names are these, in this order (bits first, then as strings). A declaration's
+    /// names are one array for the session, so the last array found to match is remembered by its storage (and
+    /// kept, so that storage is not reused) and the next call's check is one comparison.
     func declares(_ names: [String]) -> Bool {
+        let identity = names.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        if !names.isEmpty, verifiedNames.withLock({ $0.identity == identity }) { return true }
         guard names.count == nameBits.count else { return false }
         for i in names.indices where NameBits(names[i]) != nameBits[i] || !NameBits.usable {
             guard names[i] == parameterNames[i] else { return false }
         }
+        verifiedNames.withLock { $0 = (names, identity) }
         return true
     }
+
+    private let verifiedNames = VerifiedNames((names: [], identity: 0))
 
     /// The position of the parameter named `name`. Bodies read their arguments by name on every call, so the
     /// lookup compares bits first (see NameBits) and strings only for what that does not find.
@@ -131,4 +138,12 @@ struct NameBits: Equatable {
         }
         (low, high) = unsafeBitCast(s, to: (UInt64, UInt64).self)
     }
+}
+
+/// BuiltinSpec.declares's memo: the names array last checked, and its storage's address.
+final class VerifiedNames: Sendable {
+    private let state: Mutex<(names: [String], identity: UInt)>
+    init(_ initial: (names: [String], identity: UInt)) { state = Mutex(initial) }
+
+    func withLock<R>(_ body: (inout (names: [String], identity: UInt)) -> R) -> R { state.withLock { body(&$0) } }
 }
