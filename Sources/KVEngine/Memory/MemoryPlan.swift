@@ -24,6 +24,14 @@ public struct MemoryOptions: Sendable, Equatable {
         self.activationRatio = activationRatio
     }
 
+    /// Field by field, the integers first: memory() in a sweep compares the options of every point with those of
+    /// the planner it keeps, and the derived comparison cost as much as the point's arithmetic.
+    public static func == (a: MemoryOptions, b: MemoryOptions) -> Bool {
+        a.tp == b.tp && a.pp == b.pp && a.ep == b.ep && a.logits == b.logits && a.activationRatio == b.activationRatio
+            && a.dtype.bits == b.dtype.bits && a.dtype == b.dtype && a.kvDtype == b.kvDtype
+            && a.weightQuantization == b.weightQuantization
+    }
+
     var computeDType: DType { dtype.isQuantized ? .bf16 : dtype }
     var cacheDType: DType { kvDtype ?? computeDType }
     var parallelism: Parallelism { Parallelism(tp: tp, pp: pp, ep: ep) }

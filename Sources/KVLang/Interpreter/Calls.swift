@@ -184,7 +184,12 @@ extension Interpreter {
     private func fillDefaults(_ f: Function, base: Int, given: Given, callSpan: Span) throws(Diagnostic) {
         let literals = f.literalDefaults
         var placed = false
-        if case .maskAndLiterals = given { placed = true }
+        if case .maskAndLiterals(let m) = given {
+            // Every parameter given or holding its literal default: nothing left to fill.
+            let all: UInt64 = f.parameters.count == 64 ? ~0 : (1 << UInt64(f.parameters.count)) - 1
+            if (m | f.literalDefaultMask) & all == all { return }
+            placed = true
+        }
         for i in 0..<f.parameters.count where !given.contains(i) {
             if i < literals.count, let v = literals[i] {
                 if !placed { stack[base + i] = v }

@@ -42,6 +42,8 @@ public final class Function: @unchecked Sendable {
 
     /// The parameters' names as bits, for `parameterIndex(_:)`.
     private let nameBits: [(UInt64, UInt64)]
+    /// A bit for each parameter with a literal default (at most 64 parameters; 0 otherwise).
+    let literalDefaultMask: UInt64
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
          forwardsValues: Bool = false) {
@@ -66,6 +68,7 @@ public final class Function: @unchecked Sendable {
             quotedName = ""
             literalDefaults = []
             nameBits = []
+            literalDefaultMask = 0
             return
         }
         quotedName = "`\(name)`"
@@ -78,6 +81,11 @@ public final class Function: @unchecked Sendable {
             }
         }
         nameBits = parameterNames.map(Function.bits)
+        var mask: UInt64 = 0
+        if literalDefaults.count <= 64 {
+            for (i, d) in literalDefaults.enumerated() where d != nil { mask |= 1 << UInt64(i) }
+        }
+        literalDefaultMask = mask
     }
 
     /// The position of the parameter named `name`. For a native, names of up to 15 UTF-8 bytes are stored inside a String's two

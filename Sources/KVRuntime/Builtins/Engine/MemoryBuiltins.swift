@@ -148,7 +148,7 @@ enum MemoryBuiltins {
               case .string("auto") = v[4], case .string("auto") = v[5],
               let tp = plainWhole(v[6], in: P.parallel), let pp = plainWhole(v[7], in: P.parallel),
               let ep = plainWhole(v[8], in: P.parallel),
-              case .string(let logitsName) = v[9], let logits = LogitsKept(rawValue: logitsName),
+              case .string(let logitsName) = v[9], let logits = logitsKept(logitsName),
               case .quantity(let ratio) = v[10], ratio.dimension.isDimensionless, ratio.value.isFinite,
               (0...10).contains(ratio.value),
               case .string("none") = v[11], case .string = v[12],
@@ -161,6 +161,12 @@ enum MemoryBuiltins {
         o.weightQuantization = model.spec.checkpoint
         guard let plan = try? model.planner(o).plan(gpu: gpu.accelerator, batch: batch, seq: seq) else { return nil }
         return .record(planRecord(plan, units: gpu.units))
+    }
+
+    /// LogitsKept(rawValue:) by comparisons (equal short strings compare as two words; the switch over the raw
+    /// values costs a table walk per call).
+    private static func logitsKept(_ s: String) -> LogitsKept? {
+        s == "last" ? .last : s == "all" ? .all : LogitsKept(rawValue: s)
     }
 
     /// A plain number that is whole and in the range, as `.count` converts it.
