@@ -157,8 +157,8 @@ enum MemoryBuiltins {
               case .string("auto") = v[19] else { return nil }
         // As memoryOptions() reads them: dtype "auto" counts the checkpoint's quantization, kv_dtype "auto" the
         // compute dtype, ratio 0 the derived activation.
-        var o = MemoryOptions(tp: tp, pp: pp, ep: ep, logits: logits, activationRatio: ratio.value > 0 ? ratio.value : nil)
-        o.weightQuantization = model.spec.checkpoint
+        let o = ModelArgument.SweepOptions(tp: tp, pp: pp, ep: ep, logits: logits,
+                                           ratio: ratio.value > 0 ? ratio.value : nil)
         guard let plan = try? model.planner(o).plan(gpu: gpu.accelerator, batch: batch, seq: seq) else { return nil }
         return .record(planRecord(plan, units: gpu.units))
     }

@@ -290,4 +290,30 @@ final class ModelArgument: Sendable {
         lastPlanner.withLock { $0 = p }
         return p
     }
+
+    /// The options of memory()'s sweep point (MemoryBuiltins.memorySweepPoint): dtype and kv_dtype "auto", so the
+    /// rest of MemoryOptions follows from these and the model. Comparing them is a few integer compares, where
+    /// MemoryOptions' == copies its optional quantization.
+    struct SweepOptions: Equatable, Sendable {
+        var tp, pp, ep: Int
+        var logits: LogitsKept
+        var ratio: Double?
+
+        var memoryOptions: MemoryOptions {
+            MemoryOptions(tp: tp, pp: pp, ep: ep, logits: logits, activationRatio: ratio)
+        }
+    }
+
+    private let lastSweepPlanner = Mutex<(options: SweepOptions, planner: MemoryPlanner)?>(nil)
+
+    /// The planner for a sweep point's options: dtype "auto" counts the checkpoint's quantization, as
+    /// Arguments.memoryOptions() reads it.
+    func planner(_ sweep: SweepOptions) throws -> MemoryPlanner {
+        if let last = lastSweepPlanner.withLock({ $0 }), last.options == sweep { return last.planner }
+        var o = sweep.memoryOptions
+        o.weightQuantization = spec.checkpoint
+        let p = try planner(o)
+        lastSweepPlanner.withLock { $0 = (sweep, p) }
+        return p
+    }
 }
