@@ -84,6 +84,19 @@ extension Interpreter {
             guard given & bit == 0 else { return nil }
             given |= bit
         }
+        if case .native(let native) = f.body, f.defaultArguments.count == count, f.locals.isEmpty, f.captured.isEmpty,
+           (given | f.literalDefaultMask) & allParameters(count) == allParameters(count) {
+            // A native whose parameters not given all have literal defaults: nothing is evaluated in its frame, so
+            // its argument list is built from the defaults directly, without going through the stack.
+            var values = f.defaultArguments
+            var spans = [Span](repeating: callSpan, count: count)
+            for k in arguments.indices {
+                let slot = boundSlot(f, arguments[k], position: k) ?? k
+                values[slot] = try eval(arguments[k].value)
+                spans[slot] = arguments[k].value.span
+            }
+            return try callNative(f, native, arguments: values, spans: spans, callSpan: callSpan)
+        }
         // A native's literal defaults go straight into their slots (the given ones are overwritten below).
         let literals = f.literalDefaults
         if literals.count == count {
@@ -99,6 +112,28 @@ extension Interpreter {
         }
         return try enter(f, base: base, given: literals.count == count ? .maskAndLiterals(given) : .mask(given),
                          spans: spans, arguments: nil, callSpan: callSpan)
+    }
+
+    /// A bit for each of `count` (≤ 64) parameters.
+    @inline(__always)
+    private func allParameters(_ count: Int) -> UInt64 { count == 64 ? ~0 : (1 << UInt64(count)) - 1 }
+
+    /// Runs a native on an argument list built without a frame: what `enter` does for a native.
+    private func callNative(_ f: Function, _ native: NativeFunction, arguments: [Value], spans: [Span],
+                            callSpan: Span) throws(Diagnostic) -> Value {
+        try countCall(f, callSpan: callSpan)
+        callDepth += 1
+        let savedBase = frameBase
+        defer {
+            callDepth -= 1
+            frameBase = savedBase
+        }
+        frameBase = stack.count
+        var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
+                                  arguments: arguments, spans: spans, callSpan: callSpan, rest: [])
+        let result = try native(&context)
+        if !f.forwardsValues { try checkFinite(result, at: callSpan, name: f.quotedName) }
+        return result
     }
 
     /// The parameter an argument binds: its label's, or its position's.
@@ -186,7 +221,7 @@ extension Interpreter {
         var placed = false
         if case .maskAndLiterals(let m) = given {
             // Every parameter given or holding its literal default: nothing left to fill.
-            let all: UInt64 = f.parameters.count == 64 ? ~0 : (1 << UInt64(f.parameters.count)) - 1
+            let all = allParameters(f.parameters.count)
             if (m | f.literalDefaultMask) & all == all { return }
             placed = true
         }

@@ -44,6 +44,9 @@ public final class Function: @unchecked Sendable {
     private let nameBits: [(UInt64, UInt64)]
     /// A bit for each parameter with a literal default (at most 64 parameters; 0 otherwise).
     let literalDefaultMask: UInt64
+    /// The literal defaults as a native's argument list (`false` where there is none), for calls that give the
+    /// other parameters (Calls.swift: shared, then copied once when the given ones are written).
+    let defaultArguments: [Value]
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
          forwardsValues: Bool = false) {
@@ -69,6 +72,7 @@ public final class Function: @unchecked Sendable {
             literalDefaults = []
             nameBits = []
             literalDefaultMask = 0
+            defaultArguments = []
             return
         }
         quotedName = "`\(name)`"
@@ -86,6 +90,7 @@ public final class Function: @unchecked Sendable {
             for (i, d) in literalDefaults.enumerated() where d != nil { mask |= 1 << UInt64(i) }
         }
         literalDefaultMask = mask
+        defaultArguments = literalDefaults.map { $0 ?? .bool(false) }
     }
 
     /// The position of the parameter named `name`. For a native, names of up to 15 UTF-8 bytes are stored inside a String's two
