@@ -132,8 +132,20 @@ extension Interpreter {
         var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
                                   arguments: arguments, spans: spans, callSpan: callSpan, rest: [])
         let result = try native(&context)
-        if !f.forwardsValues { try checkFinite(result, at: callSpan, name: f.quotedName) }
+        if !f.forwardsValues, !allFinite(result) { try checkFinite(result, at: callSpan, name: f.quotedName) }
         return result
+    }
+
+    /// Whether every number in a value is finite, as `checkFinite` walks it, without building anything: the usual
+    /// answer, found cheaply; `checkFinite` then runs only to report the number that is not.
+    private func allFinite(_ v: Value) -> Bool {
+        switch v {
+        case .quantity(let q): return q.value.isFinite
+        case .list(let items): return items.allSatisfy(allFinite)
+        case .record(let r): return r.values.allSatisfy(allFinite)
+        case .table(let t): return t.rows.allSatisfy { $0.allSatisfy(allFinite) }
+        case .bool, .string, .function, .chart: return true
+        }
     }
 
     /// The parameter an argument binds: its label's, or its position's.
@@ -282,7 +294,7 @@ extension Interpreter {
                                       arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan,
                                       rest: rest)
             let result = try native(&context)
-            if !f.forwardsValues { try checkFinite(result, at: callSpan, name: f.quotedName) }
+            if !f.forwardsValues, !allFinite(result) { try checkFinite(result, at: callSpan, name: f.quotedName) }
             return result
         }
     }
