@@ -46,6 +46,22 @@ final class NamedNativeCallTests: XCTestCase {
         XCTAssertEqual(try run(i, "fn g(n) = echo(n, e: n + 1)\ng(1)"), "1@n 2@echo(n, e: n + 1) auto@echo(n, e: n + 1) true@echo(n, e: n + 1) 2@n + 1")
     }
 
+    /// A native that keeps its argument list (here, returns it) keeps what it was given: the list the next call
+    /// reuses is copied before it is written. Nested calls of the same native each get their own.
+    func testAKeptArgumentListIsNotChangedByLaterCalls() throws {
+        let i = try interpreter()
+        i.registerNative("keep") { c throws(Diagnostic) in .list(c.arguments) }
+        i.registerNative("twice") { c throws(Diagnostic) in
+            guard case .function(let f) = c.arguments[1] else { return .number(0) }
+            return .list([c.arguments[0], try c.call(f, c.arguments[0], at: 0)])
+        }
+        try i.run(try Parser.parse(SourceFile(name: "d", text: "native fn keep(x, y = 0)\nnative fn twice(n, f = 0)"))) { _, _ in }
+        XCTAssertEqual(try run(i, "let a = keep(x: 1, y: 5)\nlet b = keep(x: 2)\nlet c = keep(x: 3, y: 4)\n[a, b, c]"),
+                       "[[1, 5], [2, 0], [3, 4]]")
+        XCTAssertEqual(try run(i, "twice(n: 1, f: fn(m) = twice(n: m + 1, f: fn(k) = k * 10))"), "[1, [2, 20]]")
+        XCTAssertEqual(try run(i, "twice(n: 7)"), "0")
+    }
+
     func testBindingErrorsAreTheGeneralPaths() throws {
         let i = try interpreter()
         let cases: [(String, String, String)] = [

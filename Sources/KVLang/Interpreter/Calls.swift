@@ -88,8 +88,24 @@ extension Interpreter {
            (given | f.literalDefaultMask) & allParameters(count) == allParameters(count) {
             // A native whose parameters not given all have literal defaults: nothing is evaluated in its frame, so
             // its argument list is built from the defaults directly, without going through the stack.
-            var values = f.defaultArguments
-            var spans = [Span](repeating: callSpan, count: count)
+            var values = f.spareArguments ?? f.defaultArguments
+            var spans = f.spareSpans ?? []
+            f.spareArguments = nil
+            f.spareSpans = nil
+            if spans.count == count {
+                for i in spans.indices { spans[i] = callSpan }
+            } else {
+                spans = [Span](repeating: callSpan, count: count)
+            }
+            // Whatever happens, the lists go back with the defaults in the slots this call wrote.
+            defer {
+                for k in arguments.indices {
+                    let slot = boundSlot(f, arguments[k], position: k) ?? k
+                    values[slot] = f.defaultArguments[slot]
+                }
+                f.spareArguments = values
+                f.spareSpans = spans
+            }
             for k in arguments.indices {
                 let slot = boundSlot(f, arguments[k], position: k) ?? k
                 values[slot] = try eval(arguments[k].value)

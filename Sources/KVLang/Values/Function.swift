@@ -45,8 +45,15 @@ public final class Function: @unchecked Sendable {
     /// A bit for each parameter with a literal default (at most 64 parameters; 0 otherwise).
     let literalDefaultMask: UInt64
     /// The literal defaults as a native's argument list (`false` where there is none), for calls that give the
-    /// other parameters (Calls.swift: shared, then copied once when the given ones are written).
+    /// other parameters (Calls.swift).
     let defaultArguments: [Value]
+    /// The argument and span lists of this native's last such call, handed back after it with the defaults
+    /// restored, so the next call writes its few arguments in place instead of copying the defaults into a new
+    /// list and freeing it after. Taken (nil) while a call uses them, so a nested call of the same native makes
+    /// its own; lists are values, so one a native kept is copied before it is written. A function belongs to one
+    /// interpreter, which runs on one thread at a time.
+    @exclusivity(unchecked) var spareArguments: [Value]?
+    @exclusivity(unchecked) var spareSpans: [Span]?
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
          forwardsValues: Bool = false) {
