@@ -157,11 +157,23 @@ extension Interpreter {
     private func allFinite(_ v: Value) -> Bool {
         switch v {
         case .quantity(let q): return q.value.isFinite
-        case .list(let items): return items.allSatisfy(allFinite)
-        case .record(let r): return r.values.allSatisfy(allFinite)
-        case .table(let t): return t.rows.allSatisfy { $0.allSatisfy(allFinite) }
+        case .list(let items): return items.withUnsafeBufferPointer(allFinite)
+        case .record(let r): return r.values.withUnsafeBufferPointer(allFinite)
+        case .table(let t): return t.rows.allSatisfy { $0.withUnsafeBufferPointer(allFinite) }
         case .bool, .string, .function, .chart: return true
         }
+    }
+
+    /// The elements in place, numbers without a call each.
+    private func allFinite(_ values: UnsafeBufferPointer<Value>) -> Bool {
+        for i in values.indices {
+            if case .quantity(let q) = values[i] {
+                if !q.value.isFinite { return false }
+            } else if !allFinite(values[i]) {
+                return false
+            }
+        }
+        return true
     }
 
     /// The parameter an argument binds: its label's, or its position's.

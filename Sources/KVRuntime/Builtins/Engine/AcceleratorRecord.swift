@@ -19,12 +19,12 @@ enum AcceleratorRecord {
 
     /// The converted accelerator, remembered by the record's identity and the unit table (RecordMemo).
     static func argument(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> AcceleratorArgument {
-        try memo.converted(r, key: UnitTableVersion(units)) { () throws(Diagnostic) in
+        try memo.converted(r, key: UnitTableIdentity(table: units)) { () throws(Diagnostic) in
             AcceleratorArgument(try convert(r, at: span, units: units), units: EngineUnits(units))
         }
     }
 
-    static let memo = RecordMemo<UnitTableVersion, AcceleratorArgument>()
+    static let memo = RecordMemo<UnitTableIdentity, AcceleratorArgument>()
 
     /// The conversion itself, every field read and checked.
     private static func convert(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> Accelerator {

@@ -78,3 +78,12 @@ struct UnitTableVersion: Equatable, Sendable {
         a.table === b.table && a.generation == b.generation
     }
 }
+
+/// A unit table, by identity (held, so its address is not reused). Enough for what looks names up and succeeds:
+/// a table never redeclares a dimension or a unit (a duplicate is an error), so a name it resolved keeps its
+/// meaning there, whatever is declared later.
+struct UnitTableIdentity: Equatable, Sendable {
+    let table: UnitTable
+
+    static func == (a: UnitTableIdentity, b: UnitTableIdentity) -> Bool { a.table === b.table }
+}
