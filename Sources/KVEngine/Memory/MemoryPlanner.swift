@@ -14,7 +14,12 @@ public final class MemoryPlanner: Sendable {
     /// Bytes one token's cache takes in one layer on one chip.
     let kvPerLayer: Double
     /// Each pipeline stage's layers that cache every token, and those that keep only the window.
-    let kvStages: [(full: Int, sliding: Int)]
+    let kvStages: [KVStage]
+
+    struct KVStage: Sendable {
+        let full: Int
+        let sliding: Int
+    }
     let hasDense: Bool
     let hasMoE: Bool
     /// What the KV cache's and the activation's checks of the split threw, thrown by `plan` in their turn.
@@ -34,7 +39,7 @@ public final class MemoryPlanner: Sendable {
         kvPerLayer = Double(model.kvElementsPerTokenPerLayer(tp: options.tp)) * options.cacheDType.bytes
         let stages = kvSplit.stages(layers: model.layers)
         kvStages = zip(stages, model.stageLayers(stages)).map { range, counts in
-            (full: range.count - counts.sliding, sliding: counts.sliding)
+            KVStage(full: range.count - counts.sliding, sliding: counts.sliding)
         }
         hasDense = model.layerCount(.dense, in: 0..<model.layers) > 0
         hasMoE = model.layerCount(.moe, in: 0..<model.layers) > 0

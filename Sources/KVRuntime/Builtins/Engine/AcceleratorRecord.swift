@@ -19,12 +19,15 @@ enum AcceleratorRecord {
 
     /// The converted accelerator, remembered by the record's identity and the unit table (RecordMemo).
     static func argument(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> AcceleratorArgument {
-        try memo.converted(r, key: UnitTableIdentity(table: units)) { () throws(Diagnostic) in
-            AcceleratorArgument(try convert(r, at: span, units: units), units: EngineUnits(units))
+        let c = try memo.converted(r, table: units) { () throws(Diagnostic) in
+            .accelerator(AcceleratorArgument(try convert(r, at: span, units: units), units: EngineUnits(units)))
         }
+        if case .accelerator(let a) = c { return a }
+        // Not reached: this memo holds accelerators.
+        return AcceleratorArgument(try convert(r, at: span, units: units), units: EngineUnits(units))
     }
 
-    static let memo = RecordMemo<UnitTableIdentity, AcceleratorArgument>()
+    static let memo = RecordMemo()
 
     /// The conversion itself, every field read and checked.
     private static func convert(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> Accelerator {

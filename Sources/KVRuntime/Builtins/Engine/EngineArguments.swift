@@ -115,7 +115,7 @@ extension Interpreter {
         let version = UnitTableVersion(units)
         if let last = EngineUnits.last.withLock({ $0 }), last.version == version { return last.units }
         let u = EngineUnits(units)
-        EngineUnits.last.withLock { $0 = (version, u) }
+        EngineUnits.last.withLock { $0 = EngineUnits.Made(version: version, units: u) }
         return u
     }
 }
@@ -154,7 +154,12 @@ struct EngineUnits: Sendable {
     }
 
     /// The shapes last made, and the table they were made for.
-    static let last = Mutex<(version: UnitTableVersion, units: EngineUnits)?>(nil)
+    static let last = Mutex<Made?>(nil)
+
+    struct Made: Sendable {
+        let version: UnitTableVersion
+        let units: EngineUnits
+    }
 }
 
 extension Table {

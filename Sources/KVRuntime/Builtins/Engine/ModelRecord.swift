@@ -103,12 +103,14 @@ enum ModelRecord {
     /// The converted model, remembered by the record's identity (RecordMemo): a sweep converts and validates its
     /// model once.
     static func argument(_ record: Record, at span: Span) throws(Diagnostic) -> ModelArgument {
-        try memo.converted(record, key: NoKey()) { () throws(Diagnostic) in
-            ModelArgument(spec: try convert(record, at: span, extraFields: []))
+        let c = try memo.converted(record, table: nil) { () throws(Diagnostic) in
+            .model(ModelArgument(spec: try convert(record, at: span, extraFields: [])))
         }
+        if case .model(let m) = c { return m }
+        return ModelArgument(spec: try convert(record, at: span, extraFields: []))  // not reached: this memo holds models
     }
 
-    static let memo = RecordMemo<NoKey, ModelArgument>()
+    static let memo = RecordMemo()
 
     /// The conversion itself, every field read and checked.
     private static func convert(_ record: Record, at span: Span, extraFields: [String]) throws(Diagnostic) -> ModelSpec {
@@ -304,7 +306,12 @@ final class ModelArgument: Sendable {
         }
     }
 
-    private let lastSweepPlanner = Mutex<(options: SweepOptions, planner: MemoryPlanner)?>(nil)
+    private struct SweepPlanner {
+        let options: SweepOptions
+        let planner: MemoryPlanner
+    }
+
+    private let lastSweepPlanner = Mutex<SweepPlanner?>(nil)
 
     /// The planner for a sweep point's options: dtype "auto" counts the checkpoint's quantization, as
     /// Arguments.memoryOptions() reads it.
@@ -313,7 +320,7 @@ final class ModelArgument: Sendable {
         var o = sweep.memoryOptions
         o.weightQuantization = spec.checkpoint
         let p = try planner(o)
-        lastSweepPlanner.withLock { $0 = (sweep, p) }
+        lastSweepPlanner.withLock { $0 = SweepPlanner(options: sweep, planner: p) }
         return p
     }
 }

@@ -79,16 +79,16 @@ struct BuiltinSpec: @unchecked Sendable {
     /// kept, so that storage is not reused) and the next call's check is one comparison.
     func declares(_ names: [String]) -> Bool {
         let identity = names.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-        if !names.isEmpty, verifiedNames.withLock({ $0.identity == identity }) { return true }
+        if !names.isEmpty, verifiedNames.matches(identity) { return true }
         guard names.count == nameBits.count else { return false }
         for i in names.indices where NameBits(names[i]) != nameBits[i] || !NameBits.usable {
             guard names[i] == parameterNames[i] else { return false }
         }
-        verifiedNames.withLock { $0 = (names, identity) }
+        verifiedNames.remember(names, identity)
         return true
     }
 
-    private let verifiedNames = VerifiedNames((names: [], identity: 0))
+    private let verifiedNames = VerifiedNames()
 
     /// The position of the parameter named `name`. Bodies read their arguments by name on every call, so the
     /// lookup compares bits first (see NameBits) and strings only for what that does not find.
@@ -142,8 +142,16 @@ struct NameBits: Equatable {
 
 /// BuiltinSpec.declares's memo: the names array last checked, and its storage's address.
 final class VerifiedNames: Sendable {
-    private let state: Mutex<(names: [String], identity: UInt)>
-    init(_ initial: (names: [String], identity: UInt)) { state = Mutex(initial) }
+    private struct State {
+        var names: [String] = []
+        var identity: UInt = 0
+    }
 
-    func withLock<R>(_ body: (inout (names: [String], identity: UInt)) -> R) -> R { state.withLock { body(&$0) } }
+    private let state = Mutex(State())
+
+    func matches(_ identity: UInt) -> Bool { state.withLock { $0.identity == identity } }
+
+    func remember(_ names: [String], _ identity: UInt) {
+        state.withLock { $0 = State(names: names, identity: identity) }
+    }
 }
