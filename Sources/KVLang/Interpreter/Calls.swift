@@ -84,11 +84,12 @@ extension Interpreter {
             guard given & bit == 0 else { return nil }
             given |= bit
         }
-        if case .native(let native) = f.body, f.defaultArguments.count == count, f.locals.isEmpty, f.captured.isEmpty,
-           (given | f.literalDefaultMask) & allParameters(count) == allParameters(count) {
+        if case .native(let native) = f.body, let facts = f.nativeFacts, facts.defaultArguments.count == count,
+           f.locals.isEmpty, f.captured.isEmpty,
+           (given | facts.literalDefaultMask) & allParameters(count) == allParameters(count) {
             // A native whose parameters not given all have literal defaults: nothing is evaluated in its frame, so
             // its argument list is built from the defaults directly, without going through the stack.
-            var values = f.spareArguments ?? f.defaultArguments
+            var values = f.spareArguments ?? facts.defaultArguments
             var spans = f.spareSpans ?? []
             f.spareArguments = nil
             f.spareSpans = nil
@@ -101,7 +102,7 @@ extension Interpreter {
             defer {
                 for k in arguments.indices {
                     let slot = boundSlot(f, arguments[k], position: k) ?? k
-                    values[slot] = f.defaultArguments[slot]
+                    values[slot] = facts.defaultArguments[slot]
                 }
                 f.spareArguments = values
                 f.spareSpans = spans

@@ -32,21 +32,58 @@ public final class Function: @unchecked Sendable {
     /// A native whose result needs no finite check (Interpreter.registerForwardingNative(_:_:)).
     let forwardsValues: Bool
 
-    /// For a native: "`name`", as its result's finite check names it (made once, not on every call).
-    /// The three below are filled for natives only.
-    let quotedName: String
+    /// What named calls of a native use (Calls.swift), made on its first call rather than when the stdlib
+    /// declares the builtin, so start-up does not pay for natives never called; nil for a user function.
+    final class NativeFacts {
+        /// "`name`", as its result's finite check names it.
+        let quotedName: String
+        /// Each parameter's default when it is a literal (a number, string or boolean), so a call fills it
+        /// without evaluating; nil for an expression or no default.
+        let literalDefaults: [Value?]
+        /// The parameters' names as bits, for `parameterIndex(_:)`.
+        let nameBits: [(UInt64, UInt64)]
+        /// A bit for each parameter with a literal default (at most 64 parameters; 0 otherwise).
+        let literalDefaultMask: UInt64
+        /// The literal defaults as an argument list (`false` where there is none), for calls that give the other
+        /// parameters.
+        let defaultArguments: [Value]
 
-    /// Each parameter's default when it is a literal (a number, string or boolean), so a call fills it without
-    /// evaluating; nil for an expression or no default.
-    let literalDefaults: [Value?]
+        init(_ f: Function) {
+            quotedName = "`\(f.name)`"
+            literalDefaults = f.parameters.map { p in
+                switch p.defaultValue?.kind {
+                case .number(let v)?: return .quantity(Quantity(v))
+                case .string(let s)?: return .string(s)
+                case .bool(let b)?: return .bool(b)
+                default: return nil
+                }
+            }
+            nameBits = f.parameterNames.map(Function.bits)
+            var mask: UInt64 = 0
+            if literalDefaults.count <= 64 {
+                for (i, d) in literalDefaults.enumerated() where d != nil { mask |= 1 << UInt64(i) }
+            }
+            literalDefaultMask = mask
+            defaultArguments = literalDefaults.map { $0 ?? .bool(false) }
+        }
+    }
 
-    /// The parameters' names as bits, for `parameterIndex(_:)`.
-    private let nameBits: [(UInt64, UInt64)]
-    /// A bit for each parameter with a literal default (at most 64 parameters; 0 otherwise).
-    let literalDefaultMask: UInt64
-    /// The literal defaults as a native's argument list (`false` where there is none), for calls that give the
-    /// other parameters (Calls.swift).
-    let defaultArguments: [Value]
+    @exclusivity(unchecked) private var madeNativeFacts: NativeFacts?
+
+    /// A native's facts (made once); nil for a user function, which allocates nothing for them.
+    var nativeFacts: NativeFacts? {
+        guard userBody == nil else { return nil }
+        if let facts = madeNativeFacts { return facts }
+        let facts = NativeFacts(self)
+        madeNativeFacts = facts
+        return facts
+    }
+
+    var quotedName: String { nativeFacts?.quotedName ?? "`\(name)`" }
+    var literalDefaults: [Value?] { nativeFacts?.literalDefaults ?? [] }
+    var literalDefaultMask: UInt64 { nativeFacts?.literalDefaultMask ?? 0 }
+    var defaultArguments: [Value] { nativeFacts?.defaultArguments ?? [] }
+
     /// The argument and span lists of this native's last such call, handed back after it with the defaults
     /// restored, so the next call writes its few arguments in place instead of copying the defaults into a new
     /// list and freeing it after. Taken (nil) while a call uses them, so a nested call of the same native makes
@@ -72,32 +109,6 @@ public final class Function: @unchecked Sendable {
             extremum = nil
         }
         self.locals = decl?.clauses.map(\.value) ?? []
-        // Natives are made once per session, and builtins take many defaulted, named arguments; a user function or
-        // lambda (made anew each time its expression runs) keeps the plain paths and allocates nothing more.
-        guard case .native = body else {
-            quotedName = ""
-            literalDefaults = []
-            nameBits = []
-            literalDefaultMask = 0
-            defaultArguments = []
-            return
-        }
-        quotedName = "`\(name)`"
-        literalDefaults = parameters.map { p in
-            switch p.defaultValue?.kind {
-            case .number(let v)?: return .quantity(Quantity(v))
-            case .string(let s)?: return .string(s)
-            case .bool(let b)?: return .bool(b)
-            default: return nil
-            }
-        }
-        nameBits = parameterNames.map(Function.bits)
-        var mask: UInt64 = 0
-        if literalDefaults.count <= 64 {
-            for (i, d) in literalDefaults.enumerated() where d != nil { mask |= 1 << UInt64(i) }
-        }
-        literalDefaultMask = mask
-        defaultArguments = literalDefaults.map { $0 ?? .bool(false) }
     }
 
     /// The position of the parameter named `name`. For a native, names of up to 15 UTF-8 bytes are stored inside a String's two
@@ -105,14 +116,14 @@ public final class Function: @unchecked Sendable {
     /// two words per parameter passed over, instead of a Unicode-aware comparison. What bits do not find is
     /// compared as strings.
     func parameterIndex(_ name: String) -> Int? {
-        if MemoryLayout<String>.size == 16 {
+        if MemoryLayout<String>.size == 16, let bits = nativeFacts?.nameBits {
             let b = Function.bits(name)
-            for i in nameBits.indices where nameBits[i] == b { return i }
+            for i in bits.indices where bits[i] == b { return i }
         }
         return parameterNames.firstIndex(of: name)
     }
 
-    private static func bits(_ s: String) -> (UInt64, UInt64) {
+    fileprivate static func bits(_ s: String) -> (UInt64, UInt64) {
         MemoryLayout<String>.size == 16 ? unsafeBitCast(s, to: (UInt64, UInt64).self) : (0, 0)
     }
 
