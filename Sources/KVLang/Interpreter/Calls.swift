@@ -77,14 +77,15 @@ extension Interpreter {
                                callSpan: Span) throws(Diagnostic) -> Value? {
         let count = f.parameters.count
         guard count <= 64, arguments.count <= count else { return nil }
+        let facts = f.nativeFacts
         var given: UInt64 = 0
         for k in arguments.indices {
-            guard let slot = boundSlot(f, arguments[k], position: k) else { return nil }
+            guard let slot = boundSlot(f, facts, arguments[k], position: k) else { return nil }
             let bit: UInt64 = 1 << UInt64(slot)
             guard given & bit == 0 else { return nil }
             given |= bit
         }
-        if case .native(let native) = f.body, let facts = f.nativeFacts, facts.defaultArguments.count == count,
+        if case .native(let native) = f.body, let facts, facts.defaultArguments.count == count,
            f.locals.isEmpty, f.captured.isEmpty,
            (given | facts.literalDefaultMask) & allParameters(count) == allParameters(count) {
             // A native whose parameters not given all have literal defaults: nothing is evaluated in its frame, so
@@ -101,21 +102,21 @@ extension Interpreter {
             // Whatever happens, the lists go back with the defaults in the slots this call wrote.
             defer {
                 for k in arguments.indices {
-                    let slot = boundSlot(f, arguments[k], position: k) ?? k
+                    let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
                     values[slot] = facts.defaultArguments[slot]
                 }
                 f.spareArguments = values
                 f.spareSpans = spans
             }
             for k in arguments.indices {
-                let slot = boundSlot(f, arguments[k], position: k) ?? k
+                let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
                 values[slot] = try eval(arguments[k].value)
                 spans[slot] = arguments[k].value.span
             }
             return try callNative(f, native, arguments: values, spans: spans, callSpan: callSpan)
         }
         // A native's literal defaults go straight into their slots (the given ones are overwritten below).
-        let literals = f.literalDefaults
+        let literals = facts?.literalDefaults ?? []
         if literals.count == count {
             for v in literals { stack.append(v ?? .bool(false)) }
         } else {
@@ -123,7 +124,7 @@ extension Interpreter {
         }
         var spans: [Span]? = f.userBody == nil ? [Span](repeating: callSpan, count: count) : nil
         for k in arguments.indices {
-            let slot = boundSlot(f, arguments[k], position: k) ?? k
+            let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
             stack[base + slot] = try eval(arguments[k].value)
             spans?[slot] = arguments[k].value.span
         }
@@ -179,9 +180,10 @@ extension Interpreter {
 
     /// The parameter an argument binds: its label's, or its position's.
     @inline(__always)
-    private func boundSlot(_ f: Function, _ a: CallArgument, position: Int) -> Int? {
+    private func boundSlot(_ f: Function, _ facts: Function.NativeFacts?, _ a: CallArgument,
+                           position: Int) -> Int? {
         guard let label = a.label else { return position }
-        return f.parameterIndex(label)
+        return f.parameterIndex(label, facts: facts)
     }
 
     /// Calls a function value with named arguments (from builtins such as `sweep`); an unknown name is an error

@@ -40,7 +40,7 @@ public final class Function: @unchecked Sendable {
         /// Each parameter's default when it is a literal (a number, string or boolean), so a call fills it
         /// without evaluating; nil for an expression or no default.
         let literalDefaults: [Value?]
-        /// The parameters' names as bits, for `parameterIndex(_:)`.
+        /// The parameters' names as bits, for `parameterIndex(_:facts:)`.
         let nameBits: [(UInt64, UInt64)]
         /// A bit for each parameter with a literal default (at most 64 parameters; 0 otherwise).
         let literalDefaultMask: UInt64
@@ -111,12 +111,12 @@ public final class Function: @unchecked Sendable {
         self.locals = decl?.clauses.map(\.value) ?? []
     }
 
-    /// The position of the parameter named `name`. For a native, names of up to 15 UTF-8 bytes are stored inside a String's two
+    /// The position of the parameter named `name` (`facts`: this function's `nativeFacts`). For a native, names of up to 15 UTF-8 bytes are stored inside a String's two
     /// words, so equal short names have equal bits, and equal bits always mean equal strings: one comparison of
     /// two words per parameter passed over, instead of a Unicode-aware comparison. What bits do not find is
     /// compared as strings.
-    func parameterIndex(_ name: String) -> Int? {
-        if MemoryLayout<String>.size == 16, let bits = nativeFacts?.nameBits {
+    func parameterIndex(_ name: String, facts: NativeFacts?) -> Int? {
+        if MemoryLayout<String>.size == 16, let bits = facts?.nameBits {
             let b = Function.bits(name)
             for i in bits.indices where bits[i] == b { return i }
         }
