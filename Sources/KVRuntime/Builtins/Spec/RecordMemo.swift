@@ -63,9 +63,6 @@ final class RecordMemo: Sendable {
         }
         return c
     }
-
-    /// Forgets every entry (tests).
-    func removeAll() { entries.withLock { $0.removeAll() } }
 }
 
 /// A unit table as it stands: a conversion that looks dimensions up by name is valid for the same table in the
