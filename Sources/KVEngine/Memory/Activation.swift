@@ -63,9 +63,36 @@ extension ModelSpec {
         try validate()
         let par = Parallelism(tp: tp, ep: ep)
         try par.check(self)
-        let (tokensInt, overflow) = batch.multipliedReportingOverflow(by: seq)
+        let tokens = try activationTokens(batch: batch, seq: seq)
+        var phases: [ActivationPhase] = []
+        let logitsPeak = activationPhases(batch: batch, seq: seq, tokens: tokens, dtype: dtype, logitRows: logitRows,
+                                          logitBytes: logitBytes, tp: tp, ep: ep,
+                                          hasDense: layerCount(.dense, in: 0..<layers) > 0,
+                                          hasMoE: layerCount(.moe, in: 0..<layers) > 0) { name, bytes in
+            phases.append(ActivationPhase(name: name, bytes: bytes))
+        }
+        let layerPeak = phases.map(\.bytes).max() ?? 0
+        phases.append(ActivationPhase(name: logitRows == nil ? "logits (all)" : "logits (last)", bytes: logitsPeak))
+
+        let peak = phases.max { $0.bytes < $1.bytes } ?? ActivationPhase(name: "none", bytes: 0)
+        return ActivationBreakdown(bytes: peak.bytes, layerPeak: layerPeak, logitsPeak: logitsPeak,
+                                   peakPhase: peak.name, phases: phases, tokens: tokens)
+    }
+
+    /// batch × seq, the prefill's tokens; an overflow is an error.
+    func activationTokens(batch: Int, seq: Int) throws -> Int {
+        let (tokens, overflow) = batch.multipliedReportingOverflow(by: seq)
         if overflow { throw EngineError("batch × seq overflows", argument: "batch") }
-        let t = Double(tokensInt)
+        return tokens
+    }
+
+    /// The arithmetic of the derivation, once the arguments are checked: hands each decoder-layer phase to
+    /// `phase` and returns the logits' peak. `hasDense` and `hasMoE`: whether any layer has that MLP (they depend
+    /// on the model alone, so MemoryPlanner counts them once).
+    func activationPhases(batch: Int, seq: Int, tokens: Int, dtype: DType, logitRows: Int?, logitBytes: Double,
+                          tp: Int, ep: Int, hasDense: Bool, hasMoE: Bool,
+                          phase: (String, Double) -> Void) -> Double {
+        let t = Double(tokens)
         let b = dtype.bytes
         let h = Double(hidden)
         let rope = 2 * Double(seq) * Double(mla?.qkRopeHeadDim ?? headDim) * b
@@ -76,17 +103,15 @@ extension ModelSpec {
         let mask = slidingMask || modelType == "qwen2_moe" ? Double(seq) * Double(seq) : 0
         let carried = (layers > 1 ? 2 : 1) * h * b * t + rope + mask
 
-        var phases: [ActivationPhase] = []
         func add(_ name: String, perToken: Double, extra: Double = 0) {
-            phases.append(ActivationPhase(name: name, bytes: carried + perToken * t + extra))
+            phase(name, carried + perToken * t + extra)
         }
         add("post-attention norm (fp32)", perToken: h * b + 8 * h)
         add("attention", perToken: h * b + attentionPeakPerToken(tp: tp, b: b, repeatedKV: slidingMask))
-        let hasDense = layerCount(.dense, in: 0..<layers) > 0
         if hasDense {
             add("mlp", perToken: (2 * h + 3 * Double(intermediate / tp)) * b)
         }
-        if let m = moe, layerCount(.moe, in: 0..<layers) > 0 {
+        if let m = moe, hasMoE {
             // transformers' default "grouped_mm" experts: every (token, expert) pair at once, sorted by expert.
             // Under ep each chip runs only its experts' pairs: k/ep per token with balanced routing (assumed).
             let k = Double(m.expertsPerToken) / Double(ep)
@@ -109,17 +134,11 @@ extension ModelSpec {
                 add("shared experts", perToken: common - sharedOutput + (qwenStyle ? 0 : h * b) + 3 * shared * b)
             }
         }
-        let layerPeak = phases.map(\.bytes).max() ?? 0
         let vocabPerChip = Double((vocab + tp - 1) / tp)
         let rows = logitRows.map { Double($0) } ?? t
         // Gemma-2's softcapping (logits / cap, tanh, × cap) holds two copies at each step.
         let copies: Double = finalLogitSoftcap == nil ? 1 : 2
-        let logitsPeak = t * h * b + copies * rows * vocabPerChip * logitBytes
-        phases.append(ActivationPhase(name: logitRows == nil ? "logits (all)" : "logits (last)", bytes: logitsPeak))
-
-        let peak = phases.max { $0.bytes < $1.bytes } ?? ActivationPhase(name: "none", bytes: 0)
-        return ActivationBreakdown(bytes: peak.bytes, layerPeak: layerPeak, logitsPeak: logitsPeak,
-                                   peakPhase: peak.name, phases: phases, tokens: tokensInt)
+        return t * h * b + copies * rows * vocabPerChip * logitBytes
     }
 
     /// The old rule of thumb: activations as a share of the weights on the chip (e.g. 0.1). Not the default:

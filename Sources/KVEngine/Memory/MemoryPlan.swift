@@ -24,6 +24,14 @@ public struct MemoryOptions: Sendable, Equatable {
         self.activationRatio = activationRatio
     }
 
+    /// Field by field, the integers first: memory() in a sweep compares the options of every point with those of
+    /// the planner it keeps, and the derived comparison cost as much as the point's arithmetic.
+    public static func == (a: MemoryOptions, b: MemoryOptions) -> Bool {
+        a.tp == b.tp && a.pp == b.pp && a.ep == b.ep && a.logits == b.logits && a.activationRatio == b.activationRatio
+            && a.dtype.bits == b.dtype.bits && a.dtype == b.dtype && a.kvDtype == b.kvDtype
+            && a.weightQuantization == b.weightQuantization
+    }
+
     var computeDType: DType { dtype.isQuantized ? .bf16 : dtype }
     var cacheDType: DType { kvDtype ?? computeDType }
     var parallelism: Parallelism { Parallelism(tp: tp, pp: pp, ep: ep) }
@@ -47,33 +55,10 @@ public struct MemoryPlan: Sendable, Equatable {
 }
 
 extension ModelSpec {
-    /// Per-chip memory of a prefill of `batch` sequences of `seq` tokens on `gpu`.
+    /// Per-chip memory of a prefill of `batch` sequences of `seq` tokens on `gpu` (MemoryPlanner.swift holds the
+    /// arithmetic; a sweep keeps one planner).
     public func memory(gpu: Accelerator, batch: Int, seq: Int, options: MemoryOptions = MemoryOptions()) throws -> MemoryPlan {
         try gpu.validate()
-        let o = options
-        let w = try weights(options: o)
-        let kv = try kvCache(batch: batch, seq: seq, kvDtype: o.cacheDType, tp: o.tp, pp: o.pp)
-        var layerPeak: Double, logitsPeak: Double
-        if let ratio = o.activationRatio {
-            layerPeak = ratio * w.bytes  // activation(ratio:), from the weights already counted
-            logitsPeak = layerPeak
-        } else {
-            let a = try activation(batch: batch, seq: seq, dtype: o.computeDType, logits: o.logits, tp: o.tp, ep: o.ep)
-            layerPeak = a.layerPeak
-            logitsPeak = a.logitsPeak
-        }
-        var best: MemoryPlan?
-        for s in w.stageBytes.indices {
-            // Logits exist only on the last stage; every stage runs decoder layers.
-            let act = s == w.stageBytes.count - 1 ? max(layerPeak, logitsPeak) : layerPeak
-            let total = w.stageBytes[s] + kv.stageBytes[s] + act
-            if total > (best?.total ?? -1) {
-                best = MemoryPlan(weights: w.stageBytes[s], kvCache: kv.stageBytes[s], activation: act, total: total,
-                                  capacity: gpu.capacity, free: gpu.capacity - total, fits: total <= gpu.capacity,
-                                  utilization: total / gpu.capacity, stage: s, devices: o.parallelism.devices)
-            }
-        }
-        guard let plan = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }
-        return plan
+        return try MemoryPlanner(model: self, options: options).plan(gpu: gpu, batch: batch, seq: seq)
     }
 }

@@ -16,13 +16,13 @@ extension Interpreter {
             }
             stack.append(a)
             stack.append(b)
-            return try enter(f, base: base, provided: 2, bound: nil, arguments: arguments, callSpan: callSpan)
+            return try enter(f, base: base, given: .first(2), arguments: arguments, callSpan: callSpan)
         }
         if arguments.allSatisfy({ $0.label == nil }), arguments.count <= f.parameters.count {
             for a in arguments { stack.append(try eval(a.value)) }
-            return try enter(f, base: base, provided: arguments.count, bound: nil, arguments: arguments,
-                             callSpan: callSpan)
+            return try enter(f, base: base, given: .first(arguments.count), arguments: arguments, callSpan: callSpan)
         }
+        if let v = try evalNamedCall(f, arguments: arguments, base: base, callSpan: callSpan) { return v }
         var values: [Value] = []
         for a in arguments { values.append(try eval(a.value)) }
         var bound = [Bool](repeating: false, count: f.parameters.count)
@@ -64,8 +64,126 @@ extension Interpreter {
             spans[slot] = arg.value.span
         }
         stack.append(contentsOf: slots)
-        return try enter(f, base: base, provided: 0, bound: (bound, spans), arguments: nil, callSpan: callSpan,
+        return try enter(f, base: base, given: .flags(bound), spans: spans, arguments: nil, callSpan: callSpan,
                          rest: rest)
+    }
+
+    /// Named arguments (and positional ones) that each bind a parameter of their own, as builtin calls write them
+    /// (`memory(m, H100, batch: b, seq: 2048)`): evaluated in order straight into their slots of the frame, with no
+    /// arrays but a native's spans. Nil, having evaluated nothing, when a label is unknown or goes to `...`, a
+    /// parameter is given twice, or there are too many arguments or parameters: the general path then reports or
+    /// binds them as it always did.
+    private func evalNamedCall(_ f: Function, arguments: [CallArgument], base: Int,
+                               callSpan: Span) throws(Diagnostic) -> Value? {
+        let count = f.parameters.count
+        guard count <= 64, arguments.count <= count else { return nil }
+        let facts = f.nativeFacts
+        var given: UInt64 = 0
+        for k in arguments.indices {
+            guard let slot = boundSlot(f, facts, arguments[k], position: k) else { return nil }
+            let bit: UInt64 = 1 << UInt64(slot)
+            guard given & bit == 0 else { return nil }
+            given |= bit
+        }
+        if case .native(let native) = f.body, let facts, facts.defaultArguments.count == count,
+           f.locals.isEmpty, f.captured.isEmpty,
+           (given | facts.literalDefaultMask) & allParameters(count) == allParameters(count) {
+            // A native whose parameters not given all have literal defaults: nothing is evaluated in its frame, so
+            // its argument list is built from the defaults directly, without going through the stack.
+            var values = f.spareArguments ?? facts.defaultArguments
+            var spans = f.spareSpans ?? []
+            f.spareArguments = nil
+            f.spareSpans = nil
+            if spans.count == count {
+                for i in spans.indices { spans[i] = callSpan }
+            } else {
+                spans = [Span](repeating: callSpan, count: count)
+            }
+            // Whatever happens, the lists go back with the defaults in the slots this call wrote.
+            defer {
+                for k in arguments.indices {
+                    let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
+                    values[slot] = facts.defaultArguments[slot]
+                }
+                f.spareArguments = values
+                f.spareSpans = spans
+            }
+            for k in arguments.indices {
+                let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
+                values[slot] = try eval(arguments[k].value)
+                spans[slot] = arguments[k].value.span
+            }
+            return try callNative(f, native, arguments: values, spans: spans, callSpan: callSpan)
+        }
+        // A native's literal defaults go straight into their slots (the given ones are overwritten below).
+        let literals = facts?.literalDefaults ?? []
+        if literals.count == count {
+            for v in literals { stack.append(v ?? .bool(false)) }
+        } else {
+            stack.append(contentsOf: repeatElement(Value.bool(false), count: count))
+        }
+        var spans: [Span]? = f.userBody == nil ? [Span](repeating: callSpan, count: count) : nil
+        for k in arguments.indices {
+            let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
+            stack[base + slot] = try eval(arguments[k].value)
+            spans?[slot] = arguments[k].value.span
+        }
+        return try enter(f, base: base, given: literals.count == count ? .maskAndLiterals(given) : .mask(given),
+                         spans: spans, arguments: nil, callSpan: callSpan)
+    }
+
+    /// A bit for each of `count` (≤ 64) parameters.
+    @inline(__always)
+    private func allParameters(_ count: Int) -> UInt64 { count == 64 ? ~0 : (1 << UInt64(count)) - 1 }
+
+    /// Runs a native on an argument list built without a frame: what `enter` does for a native.
+    private func callNative(_ f: Function, _ native: NativeFunction, arguments: [Value], spans: [Span],
+                            callSpan: Span) throws(Diagnostic) -> Value {
+        try countCall(f, callSpan: callSpan)
+        callDepth += 1
+        let savedBase = frameBase
+        defer {
+            callDepth -= 1
+            frameBase = savedBase
+        }
+        frameBase = stack.count
+        var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
+                                  arguments: arguments, spans: spans, callSpan: callSpan, rest: [])
+        let result = try native(&context)
+        if !f.forwardsValues, !allFinite(result) { try checkFinite(result, at: callSpan, name: f.quotedName) }
+        return result
+    }
+
+    /// Whether every number in a value is finite, as `checkFinite` walks it, without building anything: the usual
+    /// answer, found cheaply; `checkFinite` then runs only to report the number that is not.
+    private func allFinite(_ v: Value) -> Bool {
+        switch v {
+        case .quantity(let q): return q.value.isFinite
+        case .list(let items): return items.withUnsafeBufferPointer(allFinite)
+        case .record(let r): return r.values.withUnsafeBufferPointer(allFinite)
+        case .table(let t): return t.rows.allSatisfy { $0.withUnsafeBufferPointer(allFinite) }
+        case .bool, .string, .function, .chart: return true
+        }
+    }
+
+    /// The elements in place, numbers without a call each.
+    private func allFinite(_ values: UnsafeBufferPointer<Value>) -> Bool {
+        for i in values.indices {
+            if case .quantity(let q) = values[i] {
+                if !q.value.isFinite { return false }
+            } else if !allFinite(values[i]) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The parameter an argument binds: its label's, or its position's.
+    @inline(__always)
+    private func boundSlot(_ f: Function, _ facts: Function.NativeFacts?, _ a: CallArgument,
+                           position: Int) -> Int? {
+        guard let label = a.label else { return position }
+        return f.parameterIndex(label, facts: facts)
     }
 
     /// Calls a function value with named arguments (from builtins such as `sweep`); an unknown name is an error
@@ -92,7 +210,7 @@ extension Interpreter {
             spans[i] = arg.span
         }
         stack.append(contentsOf: slots)
-        return try enter(f, base: base, provided: 0, bound: (bound, spans), arguments: nil, callSpan: callSpan,
+        return try enter(f, base: base, given: .flags(bound), spans: spans, arguments: nil, callSpan: callSpan,
                          rest: rest)
     }
 
@@ -105,7 +223,7 @@ extension Interpreter {
         let base = stack.count
         defer { if stack.count > base { stack.removeLast(stack.count - base) } }
         stack.append(contentsOf: positional)
-        return try enter(f, base: base, provided: positional.count, bound: nil, arguments: nil, callSpan: callSpan)
+        return try enter(f, base: base, given: .first(positional.count), arguments: nil, callSpan: callSpan)
     }
 
     /// Calls a function value with one argument, without building an array.
@@ -117,13 +235,44 @@ extension Interpreter {
         let base = stack.count
         defer { if stack.count > base { stack.removeLast(stack.count - base) } }
         stack.append(argument)
-        return try enter(f, base: base, provided: 1, bound: nil, arguments: nil, callSpan: callSpan)
+        return try enter(f, base: base, given: .first(1), arguments: nil, callSpan: callSpan)
+    }
+
+    /// Which parameters a call gave: the first n (pushed in order), or any, with every slot of the frame pushed
+    /// (a flag per parameter, or a bit when there are at most 64).
+    enum Given {
+        case first(Int)
+        case flags([Bool])
+        case mask(UInt64)
+        /// As `mask`, with the literal defaults already in their slots.
+        case maskAndLiterals(UInt64)
+
+        @inline(__always)
+        func contains(_ i: Int) -> Bool {
+            switch self {
+            case .first(let n): return i < n
+            case .flags(let f): return f[i]
+            case .mask(let m), .maskAndLiterals(let m): return m & (1 << UInt64(i)) != 0
+            }
+        }
     }
 
     /// Evaluates the defaults of the parameters not given, in the new frame (so a default may use earlier ones).
-    private func fillDefaults(_ f: Function, base: Int, provided: Int, bound: [Bool]?, callSpan: Span)
-        throws(Diagnostic) {
-        for i in 0..<f.parameters.count where bound.map({ !$0[i] }) ?? (i >= provided) {
+    /// A native's literal defaults are stored values (Function.literalDefaults): nothing to evaluate.
+    private func fillDefaults(_ f: Function, base: Int, given: Given, callSpan: Span) throws(Diagnostic) {
+        let literals = f.literalDefaults
+        var placed = false
+        if case .maskAndLiterals(let m) = given {
+            // Every parameter given or holding its literal default: nothing left to fill.
+            let all = allParameters(f.parameters.count)
+            if (m | f.literalDefaultMask) & all == all { return }
+            placed = true
+        }
+        for i in 0..<f.parameters.count where !given.contains(i) {
+            if i < literals.count, let v = literals[i] {
+                if !placed { stack[base + i] = v }
+                continue
+            }
             guard let d = f.parameters[i].defaultValue else {
                 throw Diagnostic(.argument, "missing argument `\(f.parameters[i].name)` of \(f.name)", at: callSpan,
                                  hint: "its signature: \(f.signature)")
@@ -132,10 +281,11 @@ extension Interpreter {
         }
     }
 
-    /// Completes the frame that starts at `base` (parameters `0..<provided` already pushed, or all of them with
-    /// `bound` marking which were given), evaluates defaults in it, and runs the body.
-    private func enter(_ f: Function, base: Int, provided: Int, bound: ([Bool], [Span])?, arguments: [CallArgument]?,
-                       callSpan: Span, rest: [NamedArgument] = []) throws(Diagnostic) -> Value {
+    /// Completes the frame that starts at `base` (the parameters `given` pushed, or every slot pushed and `given`
+    /// marking which were given, with `spans` where each came from), evaluates defaults in it, and runs the body.
+    private func enter(_ f: Function, base: Int, given: Given, spans givenSpans: [Span]? = nil,
+                       arguments: [CallArgument]?, callSpan: Span,
+                       rest: [NamedArgument] = []) throws(Diagnostic) -> Value {
         try countCall(f, callSpan: callSpan)
         callDepth += 1
         let savedBase = frameBase
@@ -144,14 +294,16 @@ extension Interpreter {
             frameBase = savedBase
         }
         let count = f.parameters.count
-        if bound == nil, provided < count {
-            stack.append(contentsOf: repeatElement(Value.bool(false), count: count - provided))
+        // Every parameter given in order needs no defaults; otherwise the missing slots are filled.
+        var complete = false
+        if case .first(let provided) = given {
+            if provided < count { stack.append(contentsOf: repeatElement(Value.bool(false), count: count - provided)) }
+            complete = provided >= count
         }
         if !f.locals.isEmpty { reserveLocals(f) }
         if !f.captured.isEmpty { stack.append(contentsOf: f.captured) }
         frameBase = base
-        if bound != nil || provided < count { try fillDefaults(f, base: base, provided: provided, bound: bound?.0,
-                                                               callSpan: callSpan) }
+        if !complete { try fillDefaults(f, base: base, given: given, callSpan: callSpan) }
         // The common case, a user function: its body is borrowed, not retained.
         if let body = f.userBody {
             do {
@@ -167,13 +319,13 @@ extension Interpreter {
         case .user(let body):
             return try eval(body)
         case .native(let native):
-            var spans = bound?.1 ?? [Span](repeating: callSpan, count: count)
+            var spans = givenSpans ?? [Span](repeating: callSpan, count: count)
             if let arguments { for (i, a) in arguments.enumerated() where i < count { spans[i] = a.value.span } }
             var context = CallContext(interpreter: self, name: f.name, parameterNames: f.parameterNames,
                                       arguments: stack.slice(base..<(base + count)), spans: spans, callSpan: callSpan,
                                       rest: rest)
             let result = try native(&context)
-            if !f.forwardsValues { try checkFinite(result, at: callSpan, name: "`\(f.name)`") }
+            if !f.forwardsValues, !allFinite(result) { try checkFinite(result, at: callSpan, name: f.quotedName) }
             return result
         }
     }

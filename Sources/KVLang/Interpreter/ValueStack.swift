@@ -38,7 +38,10 @@ final class ValueStack {
 
     func removeAll() { removeLast(count) }
 
-    func slice(_ range: Range<Int>) -> [Value] { range.map { base[$0] } }
+    /// A copy of the values in `range` (a native's arguments), made in one pass.
+    func slice(_ range: Range<Int>) -> [Value] {
+        Array(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
 
     private func grow() {
         let bigger = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)

@@ -32,6 +32,66 @@ public final class Function: @unchecked Sendable {
     /// A native whose result needs no finite check (Interpreter.registerForwardingNative(_:_:)).
     let forwardsValues: Bool
 
+    /// What named calls of a native use (Calls.swift), made on its first call rather than when the stdlib
+    /// declares the builtin, so start-up does not pay for natives never called; nil for a user function.
+    final class NativeFacts {
+        /// "`name`", as its result's finite check names it.
+        let quotedName: String
+        /// Each parameter's default when it is a literal (a number, string or boolean), so a call fills it
+        /// without evaluating; nil for an expression or no default.
+        let literalDefaults: [Value?]
+        /// The parameters' names as bits, for `parameterIndex(_:facts:)`.
+        let nameBits: [(UInt64, UInt64)]
+        /// A bit for each parameter with a literal default (at most 64 parameters; 0 otherwise).
+        let literalDefaultMask: UInt64
+        /// The literal defaults as an argument list (`false` where there is none), for calls that give the other
+        /// parameters.
+        let defaultArguments: [Value]
+
+        init(_ f: Function) {
+            quotedName = "`\(f.name)`"
+            literalDefaults = f.parameters.map { p in
+                switch p.defaultValue?.kind {
+                case .number(let v)?: return .quantity(Quantity(v))
+                case .string(let s)?: return .string(s)
+                case .bool(let b)?: return .bool(b)
+                default: return nil
+                }
+            }
+            nameBits = f.parameterNames.map(Function.bits)
+            var mask: UInt64 = 0
+            if literalDefaults.count <= 64 {
+                for (i, d) in literalDefaults.enumerated() where d != nil { mask |= 1 << UInt64(i) }
+            }
+            literalDefaultMask = mask
+            defaultArguments = literalDefaults.map { $0 ?? .bool(false) }
+        }
+    }
+
+    @exclusivity(unchecked) private var madeNativeFacts: NativeFacts?
+
+    /// A native's facts (made once); nil for a user function, which allocates nothing for them.
+    var nativeFacts: NativeFacts? {
+        guard userBody == nil else { return nil }
+        if let facts = madeNativeFacts { return facts }
+        let facts = NativeFacts(self)
+        madeNativeFacts = facts
+        return facts
+    }
+
+    var quotedName: String { nativeFacts?.quotedName ?? "`\(name)`" }
+    var literalDefaults: [Value?] { nativeFacts?.literalDefaults ?? [] }
+    var literalDefaultMask: UInt64 { nativeFacts?.literalDefaultMask ?? 0 }
+    var defaultArguments: [Value] { nativeFacts?.defaultArguments ?? [] }
+
+    /// The argument and span lists of this native's last such call, handed back after it with the defaults
+    /// restored, so the next call writes its few arguments in place instead of copying the defaults into a new
+    /// list and freeing it after. Taken (nil) while a call uses them, so a nested call of the same native makes
+    /// its own; lists are values, so one a native kept is copied before it is written. A function belongs to one
+    /// interpreter, which runs on one thread at a time.
+    @exclusivity(unchecked) var spareArguments: [Value]?
+    @exclusivity(unchecked) var spareSpans: [Span]?
+
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
          forwardsValues: Bool = false) {
         self.forwardsValues = forwardsValues
@@ -49,6 +109,22 @@ public final class Function: @unchecked Sendable {
             extremum = nil
         }
         self.locals = decl?.clauses.map(\.value) ?? []
+    }
+
+    /// The position of the parameter named `name` (`facts`: this function's `nativeFacts`). For a native, names of up to 15 UTF-8 bytes are stored inside a String's two
+    /// words, so equal short names have equal bits, and equal bits always mean equal strings: one comparison of
+    /// two words per parameter passed over, instead of a Unicode-aware comparison. What bits do not find is
+    /// compared as strings.
+    func parameterIndex(_ name: String, facts: NativeFacts?) -> Int? {
+        if MemoryLayout<String>.size == 16, let bits = facts?.nameBits {
+            let b = Function.bits(name)
+            for i in bits.indices where bits[i] == b { return i }
+        }
+        return parameterNames.firstIndex(of: name)
+    }
+
+    fileprivate static func bits(_ s: String) -> (UInt64, UInt64) {
+        MemoryLayout<String>.size == 16 ? unsafeBitCast(s, to: (UInt64, UInt64).self) : (0, 0)
     }
 
     /// Declared `native fn name(…, ...)`: takes named arguments beyond its parameters.

@@ -14,6 +14,23 @@ enum AcceleratorRecord {
 
     static func accelerator(_ r: Record, at span: Span, argument: String = "gpu",
                             units: UnitTable) throws(Diagnostic) -> Accelerator {
+        try self.argument(r, at: span, units: units).accelerator
+    }
+
+    /// The converted accelerator, remembered by the record's identity and the unit table (RecordMemo).
+    static func argument(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> AcceleratorArgument {
+        let c = try memo.converted(r, table: units) { () throws(Diagnostic) in
+            .accelerator(AcceleratorArgument(try convert(r, at: span, units: units), units: EngineUnits(units)))
+        }
+        if case .accelerator(let a) = c { return a }
+        // Not reached: this memo holds accelerators.
+        return AcceleratorArgument(try convert(r, at: span, units: units), units: EngineUnits(units))
+    }
+
+    static let memo = RecordMemo()
+
+    /// The conversion itself, every field read and checked.
+    private static func convert(_ r: Record, at span: Span, units: UnitTable) throws(Diagnostic) -> Accelerator {
         let reader = ModelRecord.Reader(r: r, span: span, what: "the accelerator")
         try reader.rejectUnknown(fields, kind: "accelerator")
         func field(_ f: String, _ dimension: String, positive: Bool) throws(Diagnostic) -> Double? {
@@ -54,5 +71,18 @@ enum AcceleratorRecord {
                            bandwidth: try field("bandwidth", KnownNames.Dimension.bandwidth, positive: false) ?? 0,
                            bf16Flops: try field("flops", KnownNames.Dimension.flopRate, positive: false) ?? 0,
                            performance: p)
+    }
+}
+
+/// A converted accelerator, boxed so converted arguments and the memo share it. It was converted for one unit
+/// table (the memo's key), so it also carries that table's result units: memory()'s sweep point prints in them
+/// without looking them up.
+final class AcceleratorArgument: Sendable {
+    let accelerator: Accelerator
+    let units: EngineUnits
+
+    init(_ accelerator: Accelerator, units: EngineUnits) {
+        self.accelerator = accelerator
+        self.units = units
     }
 }

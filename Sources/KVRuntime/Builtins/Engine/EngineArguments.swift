@@ -1,5 +1,6 @@
 import KVLang
 import KVEngine
+import Synchronization
 
 /// Engine inputs from a builtin's arguments, and the engine's errors as diagnostics that point at the argument at
 /// fault.
@@ -30,8 +31,8 @@ extension Arguments {
                 o.dtype = d
             } else if let m = given {
                 o.weightQuantization = m.checkpoint
-            } else if case .model? = spec.parameters.first(where: { $0.name == "model" })?.kind {
-                o.weightQuantization = try model().checkpoint
+            } else if let i = spec.index(of: "model"), case .model = spec.parameters[i].kind {
+                o.weightQuantization = try modelArgument().spec.checkpoint
             }
         }
         if has("kv_dtype") { o.kvDtype = try dtype("kv_dtype") }
@@ -79,30 +80,86 @@ extension Interpreter {
     /// A quantity from a base-unit value, printing in the given units (each a declared unit name and exponent;
     /// Session checks at start that the stdlib declares them all).
     func quantity(_ value: Double, _ units: [(String, Int)]) -> Value {
+        Interpreter.quantity(value, units, in: self.units)
+    }
+
+    static func quantity(_ value: Double, _ units: [(String, Int)], in table: UnitTable) -> Value {
         // One unit to the first power, the usual case: the unit's own dimension and display, no interning.
-        if units.count == 1, units[0].1 == 1, let id = self.units.unit(named: units[0].0) {
-            let u = self.units.units[id].value
+        if units.count == 1, units[0].1 == 1, let id = table.unit(named: units[0].0) {
+            let u = table.units[id].value
             return .quantity(Quantity(value, u.dimension, display: u.display))
         }
         var dim = Dimension.none
         var terms: [DisplayUnit.Term] = []
         for (name, e) in units {
-            guard let id = self.units.unit(named: name), let r = Rational(e),
-                  let p = self.units.units[id].dimension.power(r), let d = dim.multiplied(by: p) else { continue }
+            guard let id = table.unit(named: name), let r = Rational(e),
+                  let p = table.units[id].dimension.power(r), let d = dim.multiplied(by: p) else { continue }
             dim = d
             terms.append(DisplayUnit.Term(unit: id, exponent: r))
         }
         return .quantity(Quantity(value, dim, display: terms.isEmpty ? nil : DisplayUnit(terms: terms)))
     }
 
-    func bytes(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.gib, 1)]) }
-    func tokens(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.tokens, 1)]) }
-    func percent(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.percent, 1)]) }
-    func perToken(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.kib, 1), (KnownNames.Unit.token, -1)]) }
-    func conversations(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.conv, 1)]) }
-    func requests(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.req, 1)]) }
-    func params(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.params, 1)]) }
-    func devices(_ v: Double) -> Value { quantity(v, [(KnownNames.Unit.gpu, 1)]) }
+    func bytes(_ v: Double) -> Value { engineUnits.bytes(v) }
+    func tokens(_ v: Double) -> Value { engineUnits.tokens(v) }
+    func percent(_ v: Double) -> Value { engineUnits.percent(v) }
+    func perToken(_ v: Double) -> Value { engineUnits.perToken(v) }
+    func conversations(_ v: Double) -> Value { engineUnits.conversations(v) }
+    func requests(_ v: Double) -> Value { engineUnits.requests(v) }
+    func params(_ v: Double) -> Value { engineUnits.params(v) }
+    func devices(_ v: Double) -> Value { engineUnits.devices(v) }
+
+    /// The units engine results print in, for this session's unit table; looked up by name once per table and
+    /// generation instead of once per result field (a hash of the unit's name each).
+    var engineUnits: EngineUnits {
+        let version = UnitTableVersion(units)
+        if let last = EngineUnits.last.withLock({ $0 }), last.version == version { return last.units }
+        let u = EngineUnits(units)
+        EngineUnits.last.withLock { $0 = EngineUnits.Made(version: version, units: u) }
+        return u
+    }
+}
+
+/// The dimension and display of each unit engine results print in: `quantity(_:_:)` done once, so a result field
+/// is a quantity made from a number and a stored shape.
+struct EngineUnits: Sendable {
+    struct Shape: Sendable {
+        let dimension: Dimension
+        let display: DisplayUnit?
+
+        init(_ table: UnitTable, _ units: [(String, Int)]) {
+            if case .quantity(let q) = Interpreter.quantity(0, units, in: table) {
+                dimension = q.dimension
+                display = q.display
+            } else {
+                dimension = .none
+                display = nil
+            }
+        }
+
+        func callAsFunction(_ v: Double) -> Value { .quantity(Quantity(v, dimension, display: display)) }
+    }
+
+    let bytes, tokens, percent, perToken, conversations, requests, params, devices: Shape
+
+    init(_ i: UnitTable) {
+        bytes = Shape(i, [(KnownNames.Unit.gib, 1)])
+        tokens = Shape(i, [(KnownNames.Unit.tokens, 1)])
+        percent = Shape(i, [(KnownNames.Unit.percent, 1)])
+        perToken = Shape(i, [(KnownNames.Unit.kib, 1), (KnownNames.Unit.token, -1)])
+        conversations = Shape(i, [(KnownNames.Unit.conv, 1)])
+        requests = Shape(i, [(KnownNames.Unit.req, 1)])
+        params = Shape(i, [(KnownNames.Unit.params, 1)])
+        devices = Shape(i, [(KnownNames.Unit.gpu, 1)])
+    }
+
+    /// The shapes last made, and the table they were made for.
+    static let last = Mutex<Made?>(nil)
+
+    struct Made: Sendable {
+        let version: UnitTableVersion
+        let units: EngineUnits
+    }
 }
 
 extension Table {

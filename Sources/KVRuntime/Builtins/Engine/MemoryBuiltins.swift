@@ -51,20 +51,22 @@ enum MemoryBuiltins {
                 try m.activation(batch: batch, seq: seq, dtype: o.dtype, logits: o.logits, tp: o.tp, ep: o.ep)
             }.bytes)
         },
-        BuiltinSpec("memory", [P.model, P.gpu, P.batch, P.seq] + P.planOptions + memoryEngineOptions) { a throws(Diagnostic) in
-            let m = try a.model(), gpu = try a.accelerator(), o = try a.memoryOptions()
+        BuiltinSpec("memory", memoryParameters, shortcut: memorySweepPoint) { a throws(Diagnostic) in
+            let model = try a.modelArgument(), gpu = try a.accelerator(), o = try a.memoryOptions()
             let batch = try a.int("batch"), seq = try a.int("seq")
             if try a.string("engine") == "none" {
-                for name in memoryEngineOptions.map(\.name) where name != "engine" && name != "version" {
-                    let v = try a.value(name)
+                for option in memoryEngineOptions where option.name != "engine" && option.name != "version" {
+                    let name = option.name, v = try a.value(name)
                     if case .string("auto") = v { continue }
                     if name == "enforce_eager", case .bool(false) = v { continue }
                     throw a.error("`\(name)` needs engine: \"vllm\" or \"sglang\"", at: name)
                 }
-                let plan = try a.engine { try m.memory(gpu: gpu, batch: batch, seq: seq, options: o) }
+                // A sweep reuses the model's planner: only this point's arithmetic is new (MemoryPlanner.swift).
+                let plan = try a.engine { try model.planner(o).plan(gpu: gpu, batch: batch, seq: seq) }
                 return .record(planRecord(plan, a.interpreter))
             }
             let (release, flags) = try engineSetup(&a)
+            let m = model.spec
             let s = try a.engine {
                 try m.servingMemory(gpu: gpu, batch: batch, seq: seq, options: o, release: release, flags: flags)
             }
@@ -128,23 +130,84 @@ enum MemoryBuiltins {
         kvCapacity,
     ]
 
+    static let memoryParameters = [P.model, P.gpu, P.batch, P.seq] + P.planOptions + memoryEngineOptions
+
+    /// memory() as a sweep calls it, without converting the arguments one by one: a valid model and accelerator
+    /// (both remembered by their records), whole batch, seq, tp, pp and ep in their ranges, dtype and kv_dtype
+    /// "auto", a valid logits and ratio, engine "none" and every engine option at its neutral value. Exactly
+    /// what the ordinary path accepts and how it reads it (the same ranges, the same planner and record); nil for
+    /// anything else, which the ordinary path then converts, checks and reports. BuiltinShortcutTests runs calls
+    /// both ways.
+    static func memorySweepPoint(_ c: CallContext) -> Value? {
+        let v = c.arguments
+        guard v.count == 20, memorySpec?.declares(c.parameterNames) == true,
+              case .record(let modelRecord) = v[0], case .record(let gpuRecord) = v[1],
+              let model = try? ModelRecord.argument(modelRecord, at: c.spans[0]),
+              let gpu = try? AcceleratorRecord.argument(gpuRecord, at: c.spans[1], units: c.interpreter.units),
+              let batch = plainWhole(v[2], in: 1...P.largeCount), let seq = plainWhole(v[3], in: 1...P.largeCount),
+              case .string("auto") = v[4], case .string("auto") = v[5],
+              let tp = plainWhole(v[6], in: P.parallel), let pp = plainWhole(v[7], in: P.parallel),
+              let ep = plainWhole(v[8], in: P.parallel),
+              case .string(let logitsName) = v[9], let logits = logitsKept(logitsName),
+              case .quantity(let ratio) = v[10], ratio.dimension.isDimensionless, ratio.value.isFinite,
+              (0...10).contains(ratio.value),
+              case .string("none") = v[11], case .string = v[12],
+              case .string("auto") = v[13], case .string("auto") = v[14], case .string("auto") = v[15],
+              case .string("auto") = v[16], case .bool(false) = v[17], case .string("auto") = v[18],
+              case .string("auto") = v[19] else { return nil }
+        // As memoryOptions() reads them: dtype "auto" counts the checkpoint's quantization, kv_dtype "auto" the
+        // compute dtype, ratio 0 the derived activation.
+        let o = ModelArgument.SweepOptions(tp: tp, pp: pp, ep: ep, logits: logits,
+                                           ratio: ratio.value > 0 ? ratio.value : nil)
+        guard let plan = try? model.planner(o).plan(gpu: gpu.accelerator, batch: batch, seq: seq) else { return nil }
+        return .record(planRecord(plan, units: gpu.units))
+    }
+
+    /// LogitsKept(rawValue:) by comparisons (equal short strings compare as two words; the switch over the raw
+    /// values costs a table walk per call).
+    private static func logitsKept(_ s: String) -> LogitsKept? {
+        s == "last" ? .last : s == "all" ? .all : LogitsKept(rawValue: s)
+    }
+
+    /// A plain number that is whole and in the range, as `.count` converts it.
+    private static func plainWhole(_ v: Value, in range: ClosedRange<Int>) -> Int? {
+        guard case .quantity(let q) = v, q.dimension.isDimensionless else { return nil }
+        return WholeNumber.exactly(q.value, in: range)
+    }
+
+    private static let memorySpec = specs.first { $0.name == "memory" }
+
     /// explain's first argument: a model (memory()'s derivation) or a kv_capacity result (its subtractions).
     static let explainSubject = ParameterSpec("model", .custom("a model record, or a kv_capacity result"))
     /// Not needed for a kv_capacity result ("none" by default).
     static let explainGPU = ParameterSpec("gpu", .custom("an accelerator record"))
 
-    static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record {
-        var r = Record()
-        r["weights"] = i.bytes(p.weights)
-        r["kv_cache"] = i.bytes(p.kvCache)
-        r["activation"] = i.bytes(p.activation)
-        r["total"] = i.bytes(p.total)
-        r["capacity"] = i.bytes(p.capacity)
-        r["free"] = i.bytes(p.free)
-        r["fits"] = .bool(p.fits)
-        r["utilization"] = i.percent(p.utilization)
-        r["stage"] = .number(Double(p.stage))
-        r["devices"] = i.devices(Double(p.devices))
+    /// A plan as a record. Its fields are always the same, so each record starts as a copy of one whose keys are
+    /// already in place (shared, not rebuilt) and only the values are written.
+    static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record { planRecord(p, units: i.engineUnits) }
+
+    static func planRecord(_ p: MemoryPlan, units u: EngineUnits) -> Record {
+        var r = planTemplate
+        r.values[0] = u.bytes(p.weights)
+        r.values[1] = u.bytes(p.kvCache)
+        r.values[2] = u.bytes(p.activation)
+        r.values[3] = u.bytes(p.total)
+        r.values[4] = u.bytes(p.capacity)
+        r.values[5] = u.bytes(p.free)
+        r.values[6] = .bool(p.fits)
+        r.values[7] = u.percent(p.utilization)
+        r.values[8] = .number(Double(p.stage))
+        r.values[9] = u.devices(Double(p.devices))
         return r
     }
+
+    /// planRecord's fields, in order, with placeholder values.
+    static let planTemplate: Record = {
+        var r = Record()
+        for key in ["weights", "kv_cache", "activation", "total", "capacity", "free", "fits", "utilization", "stage",
+                    "devices"] {
+            r[key] = .bool(false)
+        }
+        return r
+    }()
 }

@@ -1,5 +1,6 @@
 import KVLang
 import KVEngine
+import Synchronization
 
 /// Models as language records and back. A record names the architecture with the fields below; optional ones
 /// may be left out (a dense model has no `experts`, a GQA model no `kv_lora_rank`), so presets and `hf_config`
@@ -95,6 +96,24 @@ enum ModelRecord {
     /// contradictions are errors at `span` naming the field. `argument` is the builtin's parameter.
     static func spec(_ record: Record, at span: Span, argument: String = "model",
                      extraFields: [String] = []) throws(Diagnostic) -> ModelSpec {
+        guard extraFields.isEmpty else { return try convert(record, at: span, extraFields: extraFields) }
+        return try self.argument(record, at: span).spec
+    }
+
+    /// The converted model, remembered by the record's identity (RecordMemo): a sweep converts and validates its
+    /// model once.
+    static func argument(_ record: Record, at span: Span) throws(Diagnostic) -> ModelArgument {
+        let c = try memo.converted(record, table: nil) { () throws(Diagnostic) in
+            .model(ModelArgument(spec: try convert(record, at: span, extraFields: [])))
+        }
+        if case .model(let m) = c { return m }
+        return ModelArgument(spec: try convert(record, at: span, extraFields: []))  // not reached: this memo holds models
+    }
+
+    static let memo = RecordMemo()
+
+    /// The conversion itself, every field read and checked.
+    private static func convert(_ record: Record, at span: Span, extraFields: [String]) throws(Diagnostic) -> ModelSpec {
         let f = Reader(r: record, span: span, what: "the model")
         try f.rejectUnknown(fields + extraFields, kind: "model")
         let heads = try f.int("heads"), hidden = try f.int("hidden")
@@ -254,5 +273,54 @@ enum ModelRecord {
             r["quantization"] = .record(qr)
         }
         return r
+    }
+}
+
+/// A model argument: its record's validated engine spec, and the memory planner it was last asked for (a sweep of
+/// memory() over batch sizes asks for the same options at every point). A class, so the memo and the converted
+/// arguments share it without copying the spec.
+final class ModelArgument: Sendable {
+    let spec: ModelSpec
+    private let lastPlanner = Mutex<MemoryPlanner?>(nil)
+
+    init(spec: ModelSpec) { self.spec = spec }
+
+    /// The planner for these options, reused while they stay the same. Errors are never remembered.
+    func planner(_ options: MemoryOptions) throws -> MemoryPlanner {
+        if let p = lastPlanner.withLock({ $0 }), p.options == options { return p }
+        let p = try MemoryPlanner(model: spec, options: options)
+        lastPlanner.withLock { $0 = p }
+        return p
+    }
+
+    /// The options of memory()'s sweep point (MemoryBuiltins.memorySweepPoint): dtype and kv_dtype "auto", so the
+    /// rest of MemoryOptions follows from these and the model. Comparing them is a few integer compares, where
+    /// MemoryOptions' == copies its optional quantization.
+    struct SweepOptions: Equatable, Sendable {
+        var tp, pp, ep: Int
+        var logits: LogitsKept
+        var ratio: Double?
+
+        var memoryOptions: MemoryOptions {
+            MemoryOptions(tp: tp, pp: pp, ep: ep, logits: logits, activationRatio: ratio)
+        }
+    }
+
+    private struct SweepPlanner {
+        let options: SweepOptions
+        let planner: MemoryPlanner
+    }
+
+    private let lastSweepPlanner = Mutex<SweepPlanner?>(nil)
+
+    /// The planner for a sweep point's options: dtype "auto" counts the checkpoint's quantization, as
+    /// Arguments.memoryOptions() reads it.
+    func planner(_ sweep: SweepOptions) throws -> MemoryPlanner {
+        if let last = lastSweepPlanner.withLock({ $0 }), last.options == sweep { return last.planner }
+        var o = sweep.memoryOptions
+        o.weightQuantization = spec.checkpoint
+        let p = try planner(o)
+        lastSweepPlanner.withLock { $0 = SweepPlanner(options: sweep, planner: p) }
+        return p
     }
 }
