@@ -16,6 +16,17 @@ protocol PrefixCache {
     func contains(_ id: Int32) -> Bool
     /// Refreshes a cached block per the policy, or inserts a new one after evicting a victim when full.
     mutating func touch(_ id: Int32)
+    /// Touches block `id` and returns true if it is cached; returns false, changing nothing, if it is not.
+    mutating func touchIfCached(_ id: Int32) -> Bool
+}
+
+extension PrefixCache {
+    @inline(__always)
+    mutating func touchIfCached(_ id: Int32) -> Bool {
+        guard contains(id) else { return false }
+        touch(id)
+        return true
+    }
 }
 
 /// A fixed-size array with unchecked access, for the caches' hot loops. Indices are the caches' own, in range by

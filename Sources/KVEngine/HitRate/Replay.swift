@@ -36,7 +36,7 @@ public func replay(_ trace: Trace, capacity: Int, policy: EvictionPolicy = .lru,
     try checkReplayArguments(capacity: capacity, blockSize: blockSize)
     let (hits, hitTokens): (Int, Int)
     switch policy {
-    case .lru: (hits, hitTokens) = run(trace, ListCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
+    case .lru: (hits, hitTokens) = run(trace, QueueCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
     case .fifo: (hits, hitTokens) = run(trace, FIFOCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
     case .lfu: (hits, hitTokens) = run(trace, LFUCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
     }
@@ -50,21 +50,34 @@ func checkReplayArguments(capacity: Int, blockSize: Int) throws {
 }
 
 /// The hot loop, specialized per cache type. Returns (hit blocks, hit tokens).
-private func run<C: PrefixCache>(_ trace: Trace, _ initial: C, _ blockSize: Int) -> (Int, Int) {
+private func run<C: PrefixCache>(_ trace: Trace, _ cache: C, _ blockSize: Int) -> (Int, Int) {
+    trace.blocks.withUnsafeBufferPointer { blocks in
+        trace.blockStart.withUnsafeBufferPointer { start in
+            trace.inputLengths.withUnsafeBufferPointer { inputs in
+                run(cache, blocks, start, inputs, blockSize)
+            }
+        }
+    }
+}
+
+/// The loop itself, apart from the closures above so that the cache is a local whose state can live in registers.
+/// The prefix is scanned and touched in one pass: touching a cached block never evicts, so it cannot change whether
+/// a later block of the prefix is cached.
+private func run<C: PrefixCache>(_ initial: C, _ blocks: UnsafeBufferPointer<Int32>, _ start: UnsafeBufferPointer<Int>,
+                                 _ inputs: UnsafeBufferPointer<Int>, _ blockSize: Int) -> (Int, Int) {
     var cache = initial
     var hits = 0
     var hitTokens = 0
-    trace.blocks.withUnsafeBufferPointer { blocks in
-        trace.blockStart.withUnsafeBufferPointer { start in
-            for r in 0..<trace.requests {
-                let first = start[r], end = start[r + 1]
-                var j = first
-                while j < end, cache.contains(blocks[j]) { j += 1 }
-                let h = j - first
-                hits += h
-                hitTokens += prefixTokens(h, trace.inputLengths[r], blockSize)
-                for k in first..<end { cache.touch(blocks[k]) }
-            }
+    for r in 0..<inputs.count {
+        let first = start[r], end = start[r + 1]
+        var j = first
+        while j < end, cache.touchIfCached(blocks[j]) { j += 1 }
+        let h = j - first
+        hits += h
+        hitTokens += prefixTokens(h, inputs[r], blockSize)
+        while j < end {
+            cache.touch(blocks[j])
+            j += 1
         }
     }
     return (hits, hitTokens)

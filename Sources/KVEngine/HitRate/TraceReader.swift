@@ -48,33 +48,43 @@ public enum TraceReader {
         return data
     }
 
-    /// Parses JSON lines held in memory; `name` is used in error messages.
-    public static func parse(_ data: Data, name: String) throws -> Trace {
+    /// Parses JSON lines held in memory; `name` is used in error messages. `fastPath: false` reads every line with
+    /// the general parser (the fast path must give the same trace; tests and the fuzz target compare the two).
+    public static func parse(_ data: Data, name: String, fastPath: Bool = true) throws -> Trace {
+        try parseCountingFastLines(data, name: name, fastPath: fastPath).trace
+    }
+
+    /// `parse`, also saying how many lines the fast path read (tests check that it is not dead code).
+    static func parseCountingFastLines(_ data: Data, name: String, fastPath: Bool = true) throws
+        -> (trace: Trace, fastLines: Int) {
         guard data.count <= maxFileBytes else {
             throw EngineError("\(name): the trace is larger than \(maxFileBytes >> 20) MiB, the limit", argument: "path")
         }
+        var fastLines = 0
         var trace = try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var parsed: Trace?
             // Every id takes at least two bytes ("1,"), so bytes / 2 + 1 bounds the ids: the parser writes them
             // straight into the array's storage; the pages it never reaches are never touched.
             let blocks = try [Int32](unsafeUninitializedCapacity: bytes.count / 2 + 1) { buffer, initialized in
-                var p = LineParser(bytes: bytes, name: name, out: buffer)
+                var p = TraceLineParser(bytes: bytes, name: name, out: buffer, fastPath: fastPath)
                 defer { initialized = p.outCount }
                 parsed = try p.parseAll()
+                fastLines = p.fastLines
             }
             guard var trace = parsed else { throw EngineError("\(name): could not be parsed", argument: "path") }
             trace.blocks = blocks
             return trace
         }
         trace.sortByTimestamp()
-        return trace
+        return (trace, fastLines)
     }
 }
 
-/// The parser's state: a cursor over the bytes, the current line's bounds (the parser never reads past `end`, so
-/// nothing a line holds can reach the next one) and the columns being built.
-private struct LineParser {
+/// The parser's state: a cursor over the bytes, the current line's bounds (the general parser never reads past
+/// `end`, so nothing a line holds can reach the next one) and the columns being built. Each line is first offered to
+/// the fast path (TraceReaderFastLine.swift), which reads the exact Mooncake shape or leaves the line untouched.
+struct TraceLineParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let name: String
     var i = 0
@@ -87,9 +97,13 @@ private struct LineParser {
     var trace: Trace
     let out: UnsafeMutableBufferPointer<Int32>
     var outCount = 0
+    let fastPath: Bool
+    var fastLines = 0
+    let literals = MooncakeLiterals()
 
-    init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>, fastPath: Bool) {
         self.bytes = bytes
+        self.fastPath = fastPath
         self.name = name
         self.out = out
         // Ids numbered densely from 0 (Mooncake's) stay below the number of ids, itself below bytes / 2.
@@ -111,6 +125,10 @@ private struct LineParser {
         while i < bytes.count {
             line += 1
             lineStart = i
+            if fastPath, parseMooncakeLine() {
+                fastLines += 1
+                continue
+            }
             end = lineEnd(from: i)
             guard end - lineStart <= TraceReader.maxLineBytes else {
                 throw fail("the line is \(end - lineStart) bytes long, over the \(TraceReader.maxLineBytes >> 20) MiB "

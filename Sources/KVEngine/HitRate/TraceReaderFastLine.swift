@@ -1,0 +1,217 @@
+import Foundation
+
+/// The fast path for the one line shape that matters: what Mooncake's tools (Python's `json.dumps`) write,
+/// `{"timestamp": T, "input_length": I, "output_length": O, "hash_ids": [ID, ID, …]}`, with non-negative integers.
+/// It is a strict subset of what the general parser accepts and reads it to the same values; at the first byte it
+/// does not expect it gives up, and the general parser reads the line from its start (and locates any error).
+/// Ids it mapped before giving up are mapped again by the general parser in the same order, so they keep their
+/// dense indices. There is no per-line allocation; see `parseIdList` for how the ids are read.
+extension TraceLineParser {
+    /// Reads the line starting at `i` if it has the exact shape, moving the cursor past its newline; returns false,
+    /// changing neither the cursor nor the columns, otherwise.
+    @inline(__always)
+    mutating func parseMooncakeLine() -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let n = bytes.count
+        // The line's bounds first: it must end in `]}` (before CRLF or LF), so the id list ends at `close`.
+        var lineEnd = n
+        if let nl = memchr(base + i, Int32(UInt8(ascii: "\n")), n - i) {
+            lineEnd = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+        }
+        // The general parser refuses an over-long line; leave that (and its message) to it.
+        guard lineEnd - i <= TraceReader.maxLineBytes else { return false }
+        var contentEnd = lineEnd
+        if contentEnd > i, base[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+        guard contentEnd - i >= 2, base[contentEnd - 1] == UInt8(ascii: "}"),
+              base[contentEnd - 2] == UInt8(ascii: "]") else { return false }
+        let close = contentEnd - 2
+        // `{"timestamp": T, "input_length": I, "output_length": O, "hash_ids": [`. Eight-byte loads may look past
+        // the line (never past the bytes); a match counts only if it ends before `close`.
+        var p = i
+        guard literals.timestamp.matches(base, at: p, count: n) else { return false }
+        p += literals.timestamp.count
+        guard let timestamp = scanDigits(base, &p, n) else { return false }
+        guard literals.input.matches(base, at: p, count: n) else { return false }
+        p += literals.input.count
+        guard let input = scanDigits(base, &p, n), input < 1 << 32 else { return false }
+        guard literals.output.matches(base, at: p, count: n) else { return false }
+        p += literals.output.count
+        guard let output = scanDigits(base, &p, n), output < 1 << 32 else { return false }
+        guard literals.hashIds.matches(base, at: p, count: n) else { return false }
+        p += literals.hashIds.count
+        guard p <= close else { return false }
+        var o = outCount
+        guard p == close || parseIdList(base, from: p, to: close, count: n, out: &o) else { return false }
+        trace.timestamps.append(Double(timestamp))
+        trace.inputLengths.append(Int(input))
+        trace.outputLengths.append(Int(output))
+        trace.blockStart.append(o)
+        outCount = o
+        i = lineEnd + 1
+        return true
+    }
+
+    /// `ID, ID, …` in [from, to), each id's dense index written to `out` from `o` on; false at anything else.
+    ///
+    /// The commas are found eight bytes at a time, apart from the digits, so where each id starts and ends is known
+    /// without reading the id before it: the ids' conversions do not wait on one another and the processor overlaps
+    /// them (reading ids one after another, each start waits on the previous id's length). Every byte of the list
+    /// is checked: an id is exactly the digits between two separators, a separator a comma and one optional space;
+    /// a comma the scan missed would sit inside an id and fail its digit check.
+    /// Positions stay below the byte count (at most 1 GiB), so the index arithmetic cannot overflow.
+    @inline(__always)
+    private mutating func parseIdList(_ base: UnsafePointer<UInt8>, from start: Int, to close: Int, count n: Int,
+                                      out o: inout Int) -> Bool {
+        var idStart = start
+        var w = start
+        var k = o
+        defer { o = k }
+        while w < close {
+            // Among the bytes a list may hold (digits 0x3_, ',' 0x2C, ' ' 0x20) only the comma has bit 3 set and
+            // bit 4 clear: two operations flag it. Any other byte could be flagged too, so each flag is confirmed.
+            let word = loadWord(base, at: w, count: n)
+            var commas = word & ~(word &>> 1) & 0x0808_0808_0808_0808
+            while commas != 0 {
+                let comma = w &+ commas.trailingZeroBitCount &>> 3
+                commas &= commas &- 1
+                guard comma < close else { break }
+                guard base[comma] == UInt8(ascii: ","), let id = idValue(base, from: idStart, to: comma, count: n),
+                      k < out.count, let dense = ids.index(of: id), comma &+ 1 < close else { return false }
+                out[k] = dense
+                k &+= 1
+                idStart = base[comma &+ 1] == UInt8(ascii: " ") ? comma &+ 2 : comma &+ 1
+            }
+            w &+= 8
+        }
+        guard let id = idValue(base, from: idStart, to: close, count: n), k < out.count,
+              let dense = ids.index(of: id) else { return false }
+        out[k] = dense
+        k &+= 1
+        return true
+    }
+}
+
+/// The value of the id whose digits are exactly the bytes [from, to); nil if any is not a digit, there are none, or
+/// more than 18 (more could overflow: the general parser range-checks them).
+@inline(__always)
+func idValue(_ base: UnsafePointer<UInt8>, from s: Int, to e: Int, count n: Int) -> Int64? {
+    let length = e &- s
+    if UInt(bitPattern: length &- 1) < 8, s &+ 8 <= n {
+        // The id's bytes moved to the top of the word, zeros below (leading zeros to the conversion).
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self))
+        let shift = UInt64(truncatingIfNeeded: 64 &- 8 &* length)
+        let x = word &<< shift
+        // Each byte is a digit 0x30…0x39 when its high nibble is 3 and stays 3 after adding 6 (the zeros below
+        // become 0x06: high nibble 0, as the expected pattern has there).
+        let nibbles = (x & 0xF0F0_F0F0_F0F0_F0F0) | (((x &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4)
+        guard nibbles == 0x3333_3333_3333_3333 &<< shift else { return nil }
+        return Int64(eightDigitsValue(x & 0x0F0F_0F0F_0F0F_0F0F))
+    }
+    // Nine to eighteen digits, or too near the end of the bytes for an eight-byte load.
+    guard length > 0, length <= 18 else { return nil }
+    var value: Int64 = 0
+    for k in s..<e {
+        let d = base[k] &- 0x30
+        guard d < 10 else { return nil }
+        value = value &* 10 &+ Int64(d)
+    }
+    return value
+}
+
+/// Eight bytes at `p` (first in the low byte); past the end of the bytes, zeros.
+@inline(__always)
+func loadWord(_ base: UnsafePointer<UInt8>, at p: Int, count n: Int) -> UInt64 {
+    if p + 8 <= n { return UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)) }
+    var word: UInt64 = 0
+    for k in 0..<max(0, min(8, n - p)) { word |= UInt64(base[p + k]) << UInt64(8 * k) }
+    return word
+}
+
+/// Bit 7 of each byte set where that byte of `x` is zero, exactly (no borrow between bytes, unlike `x - 0x01…`).
+@inline(__always)
+func zeroBytes(_ x: UInt64) -> UInt64 {
+    ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+}
+
+/// A run of 1–18 ASCII digits at `p` (no sign), advancing `p` past it; nil when there is none or more than 18 (the
+/// general parser then range-checks it). Eighteen digits cannot overflow Int64.
+@inline(__always)
+func scanDigits(_ base: UnsafePointer<UInt8>, _ p: inout Int, _ n: Int) -> Int64? {
+    if p + 8 <= n {
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+        let length = leadingDigits(word)
+        guard length > 0 else { return nil }
+        if length < 8 {
+            p += length
+            return Int64(eightDigitsValue((word & 0x0F0F_0F0F_0F0F_0F0F) &<< UInt64(64 - 8 * length)))
+        }
+    }
+    // Eight digits or more, or too near the end for an eight-byte load: one byte at a time.
+    let start = p
+    var v: Int64 = 0
+    while p < n {
+        let d = base[p] &- 0x30
+        guard d < 10 else { break }
+        guard p - start < 18 else { return nil }
+        v = v &* 10 &+ Int64(d)
+        p += 1
+    }
+    return p > start ? v : nil
+}
+
+/// How many of the eight bytes (first in the low byte) are ASCII digits before the first that is not (8: all are).
+@inline(__always)
+func leadingDigits(_ word: UInt64) -> Int {
+    // A digit 0x30…0x39 has high nibble 3, and so does the digit plus 6; any other byte fails one test or the other.
+    // The +6 may carry out of a byte ≥ 0xFA, but only into the byte after it, which no longer matters.
+    let high = word & 0xF0F0_F0F0_F0F0_F0F0
+    let plusSix = (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
+    let other = (high | (plusSix >> 4)) ^ 0x3333_3333_3333_3333  // zero bytes are digits
+    // Bit 7 of each byte set where the byte is non-zero, with no carry between bytes.
+    let flags = (other | ((other & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F)) & 0x8080_8080_8080_8080
+    return flags.trailingZeroBitCount >> 3
+}
+
+/// The number whose eight decimal digits are the bytes of `v` (values 0…9, the first byte the most significant):
+/// pairs, then quads, then the whole, in three multiplications (Lemire's eight-digit reduction).
+@inline(__always)
+func eightDigitsValue(_ v: UInt64) -> UInt64 {
+    let pairs = v &* 10 &+ (v &>> 8)
+    return ((pairs & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064
+        &+ ((pairs &>> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) &>> 32
+}
+
+/// A fixed text compared eight bytes at a time (8 to 24 bytes long: three overlapping loads cover it).
+struct ByteLiteral {
+    let count: Int
+    private let head: UInt64
+    private let middle: UInt64
+    private let tail: UInt64
+
+    init(_ text: StaticString) {
+        let p = UnsafeRawPointer(text.utf8Start)
+        count = text.utf8CodeUnitCount
+        precondition(count >= 8 && count <= 24, "ByteLiteral holds 8 to 24 bytes")
+        head = p.loadUnaligned(as: UInt64.self)
+        middle = p.loadUnaligned(fromByteOffset: min(8, count - 8), as: UInt64.self)
+        tail = p.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+
+    /// Whether the bytes at `p` (of `n`) start with the text.
+    @inline(__always)
+    func matches(_ base: UnsafePointer<UInt8>, at p: Int, count n: Int) -> Bool {
+        guard p + count <= n else { return false }
+        let q = UnsafeRawPointer(base + p)
+        return q.loadUnaligned(as: UInt64.self) == head
+            && q.loadUnaligned(fromByteOffset: min(8, count - 8), as: UInt64.self) == middle
+            && q.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == tail
+    }
+}
+
+/// The fixed parts of a Mooncake line.
+struct MooncakeLiterals {
+    let timestamp = ByteLiteral("{\"timestamp\": ")
+    let input = ByteLiteral(", \"input_length\": ")
+    let output = ByteLiteral(", \"output_length\": ")
+    let hashIds = ByteLiteral(", \"hash_ids\": [")
+}
