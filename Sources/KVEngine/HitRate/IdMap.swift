@@ -43,6 +43,16 @@ struct IdMap {
         return v
     }
 
+    /// Whether the map is still the identity: then the id `count`, if it comes next, gets index `count`.
+    var isIdentity: Bool { identity }
+
+    /// For a caller that, while the map is the identity, saw the new ids `count`, `count + 1`, … `n - 1` in that
+    /// order and gave each its own value as its index (what `index(of:)` would have done), at most 2^31 − 1 of them.
+    @inline(__always)
+    mutating func claimIdentity(through n: Int) {
+        if identity, n > count, n <= Int(Int32.max) { count = n }
+    }
+
     /// Records the ids seen so far (0..<count, each its own index) in the tables, for the general path.
     private mutating func leaveIdentity() {
         identity = false
@@ -105,9 +115,12 @@ final class ZeroedTable<Element: FixedWidthInteger> {
 
     /// When `calloc` fails, the table is empty (count 0), or, if `required`, allocated and zeroed the ordinary way
     /// (which, like any Swift allocation, stops the program only if memory is truly exhausted).
-    init(count: Int, required: Bool = false) {
+    /// `hugePages`: for a table that will be touched all over (the cache's stamps), not one mostly left untouched
+    /// (a huge page is zeroed whole on first touch).
+    init(count: Int, required: Bool = false, hugePages: Bool = false) {
         let n = max(count, 1)
         if let raw = calloc(n, MemoryLayout<Element>.stride) {
+            if hugePages { HugePages.advise(raw, byteCount: n * MemoryLayout<Element>.stride) }
             base = raw.bindMemory(to: Element.self, capacity: n)
             self.count = count
             fromCalloc = true

@@ -30,7 +30,7 @@ struct QueueCache: PrefixCache {
     /// `clockLimit` (tests only) is where stamps are renumbered 1, 2, … in queue order so the clock never wraps.
     init(items: Int, capacity: Int, refreshOnHit: Bool, clockLimit: UInt32 = .max) {
         let items = max(0, min(items, Int(Int32.max)))
-        stampTable = ZeroedTable<UInt32>(count: items, required: true)
+        stampTable = ZeroedTable<UInt32>(count: items, required: true, hugePages: true)
         self.capacity = max(0, min(capacity, items))
         size = 2 * self.capacity + 16
         queueSlab = Slab<UInt64>(count: size, value: 0)

@@ -65,7 +65,15 @@ extension TraceLineParser {
         var idStart = start
         var w = start
         var k = o
-        defer { o = k }
+        // The prediction and the id map's count (-1: the map is no longer the identity) as locals, so the loop
+        // keeps them in registers; written back at the end.
+        var pred = predicted
+        var next = ids.isIdentity ? ids.count : -1
+        defer {
+            o = k
+            predicted = pred
+            if next >= 0 { ids.claimIdentity(through: next) }
+        }
         while w < close {
             // Among the bytes a list may hold (digits 0x3_, ',' 0x2C, ' ' 0x20) only the comma has bit 3 set and
             // bit 4 clear: two operations flag it. Any other byte could be flagged too, so each flag is confirmed.
@@ -75,19 +83,90 @@ extension TraceLineParser {
                 let comma = w &+ commas.trailingZeroBitCount &>> 3
                 commas &= commas &- 1
                 guard comma < close else { break }
-                guard base[comma] == UInt8(ascii: ","), let id = idValue(base, from: idStart, to: comma, count: n),
-                      k < out.count, let dense = ids.index(of: id), comma &+ 1 < close else { return false }
+                guard base[comma] == UInt8(ascii: ","), k < out.count, comma &+ 1 < close,
+                      let dense = mapId(base, from: idStart, to: comma, count: n, &pred, &next) else { return false }
                 out[k] = dense
                 k &+= 1
                 idStart = base[comma &+ 1] == UInt8(ascii: " ") ? comma &+ 2 : comma &+ 1
             }
             w &+= 8
         }
-        guard let id = idValue(base, from: idStart, to: close, count: n), k < out.count,
-              let dense = ids.index(of: id) else { return false }
+        guard k < out.count, let dense = mapId(base, from: idStart, to: close, count: n, &pred, &next) else {
+            return false
+        }
         out[k] = dense
         k &+= 1
         return true
+    }
+
+    /// The dense index of the id whose digits are exactly [from, to); nil if they are not an id or no index is left.
+    ///
+    /// Mooncake lists are mostly runs of new ids n, n+1, n+2… while the id map is the identity, so the text of the
+    /// next new id is kept ready (`pred`, valid while its value is `next`, the map's count): an id equal to it
+    /// costs one comparison, with no conversion. Other ids are converted and go through the map.
+    @inline(__always)
+    private mutating func mapId(_ base: UnsafePointer<UInt8>, from s: Int, to e: Int, count n: Int,
+                                _ pred: inout PredictedId, _ next: inout Int) -> Int32? {
+        if e &- s == pred.length, s &+ 8 <= n, pred.value == next, next < Int(Int32.max) {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self))
+            if word &<< pred.shift == pred.word {
+                let dense = Int32(truncatingIfNeeded: next)
+                next &+= 1
+                pred.advance()
+                return dense
+            }
+        }
+        if next >= 0 { ids.claimIdentity(through: next) }
+        guard let id = idValue(base, from: s, to: e, count: n), let dense = ids.index(of: id) else { return nil }
+        next = ids.isIdentity ? ids.count : -1
+        if next >= 0, pred.value != next { pred = PredictedId(next) }
+        return dense
+    }
+}
+
+/// The decimal text of an id (below 10^8), its digits in the top bytes of a word (the last digit in the top byte),
+/// as an id's bytes are once shifted left by `shift`. Length -1 (no id has it, not even an empty one) predicts
+/// nothing.
+struct PredictedId {
+    private(set) var value = -1
+    private(set) var word: UInt64 = 0
+    private(set) var length = -1
+    private(set) var shift: UInt64 = 0
+
+    init() {}
+
+    init(_ v: Int) {
+        value = v
+        guard v >= 0, v < 100_000_000 else { return }
+        var x = v, top = 7
+        repeat {
+            word |= UInt64(0x30 + x % 10) << UInt64(8 * top)
+            x /= 10
+            top -= 1
+        } while x > 0
+        length = 7 - top
+        shift = UInt64(64 - 8 * length)
+    }
+
+    /// The text of `value + 1`: the last digit steps up; trailing 9s become 0s first, and all 9s (rare) mean one
+    /// more digit.
+    @inline(__always)
+    mutating func advance() {
+        value += 1
+        guard length > 0 else { return }
+        var b: UInt64 = 56
+        while true {
+            if (word &>> b) & 0xFF != 0x39 {
+                word &+= 1 &<< b
+                return
+            }
+            word = word & ~(0xFF &<< b) | (0x30 &<< b)
+            if b == shift {
+                self = PredictedId(value)
+                return
+            }
+            b &-= 8
+        }
     }
 }
 

@@ -167,4 +167,28 @@ final class TraceReaderFastPathTests: XCTestCase {
             }
         }
     }
+
+    /// The predicted text of the next id steps like the number, through carries and new digits, and stops
+    /// predicting at 10^8 (nine digits do not fit the eight-byte comparison; length -1 matches no id, not even
+    /// an empty one).
+    func testPredictedIdStepsLikeTheNumber() {
+        for start in [0, 7, 95, 990, 1_999, 99_990, 12_345_670, 99_999_990] {
+            var p = PredictedId(start)
+            for v in start..<(start + 25) {
+                let fresh = PredictedId(v)
+                XCTAssertEqual([p.value, p.length], [fresh.value, fresh.length], "\(v)")
+                XCTAssertEqual(p.word, fresh.word, "\(v)")
+                XCTAssertEqual(p.shift, fresh.shift, "\(v)")
+                // The text itself, against Swift's: the id's bytes shifted left by `shift` equal `word`.
+                if v < 100_000_000 {
+                    let text = Array(String(v).utf8) + Array(repeating: UInt8(ascii: ","), count: 8)
+                    let loaded = text.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                    XCTAssertEqual(loaded &<< p.shift, p.word, "\(v)")
+                } else {
+                    XCTAssertEqual(p.length, -1, "\(v)")
+                }
+                p.advance()
+            }
+        }
+    }
 }
