@@ -45,5 +45,5 @@ for k in cmds:
     print(f"{k:6s} median {med[k]:.3f} s  (runs: {', '.join(f'{x:.3f}' for x in times[k])})  "
           f"{lookups / med[k] / 1e6:.2f} M lookups/s whole process")
 print(f"ratio python / swift: {med['python'] / med['swift']:.1f}x;  python / kvcalc: {med['python'] / med['kvcalc']:.1f}x")
-print("swift split (last run):", split[-1])
+print("kvbench-replay (last run):", split[-1])
 PY

@@ -24,7 +24,11 @@ public struct ReplayResult: Sendable, Equatable {
 public func replay(path: String, capacity: Int, policy: EvictionPolicy = .lru, blockSize: Int = 512) throws
     -> ReplayResult {
     try checkReplayArguments(capacity: capacity, blockSize: blockSize)
-    return try replay(TraceReader.read(path: path), capacity: capacity, policy: policy, blockSize: blockSize)
+    let data = try TraceReader.readBytes(path: path)
+    if let streamed = try replayStreaming(data, name: path, capacity: capacity, policy: policy, blockSize: blockSize) {
+        return streamed
+    }
+    return try replay(TraceReader.parse(data, name: path), capacity: capacity, policy: policy, blockSize: blockSize)
 }
 
 /// Prefix-cache replay. Requests in timestamp order; a request's hit is the longest prefix of its blocks that is
@@ -61,24 +65,17 @@ private func run<C: PrefixCache>(_ trace: Trace, _ cache: C, _ blockSize: Int) -
 }
 
 /// The loop itself, apart from the closures above so that the cache is a local whose state can live in registers.
-/// The prefix is scanned and touched in one pass: touching a cached block never evicts, so it cannot change whether
-/// a later block of the prefix is cached.
 private func run<C: PrefixCache>(_ initial: C, _ blocks: UnsafeBufferPointer<Int32>, _ start: UnsafeBufferPointer<Int>,
                                  _ inputs: UnsafeBufferPointer<Int>, _ blockSize: Int) -> (Int, Int) {
     var cache = initial
+    defer { cache.deallocate() }
     var hits = 0
     var hitTokens = 0
     for r in 0..<inputs.count {
         let first = start[r], end = start[r + 1]
-        var j = first
-        while j < end, cache.touchIfCached(blocks[j]) { j += 1 }
-        let h = j - first
+        let h = cache.replayRequest(UnsafeBufferPointer(rebasing: blocks[first..<end]))
         hits += h
         hitTokens += prefixTokens(h, inputs[r], blockSize)
-        while j < end {
-            cache.touch(blocks[j])
-            j += 1
-        }
     }
     return (hits, hitTokens)
 }

@@ -87,10 +87,14 @@ public enum TraceReader {
                 if let start = buffer.baseAddress {
                     HugePages.advise(UnsafeMutableRawPointer(start), byteCount: buffer.count * 4)
                 }
-                var p = TraceLineParser(bytes: bytes, name: name, out: buffer, fastPath: fastPath)
+                var p = TraceLineParser(bytes: bytes, name: name, out: buffer, fastPath: fastPath,
+                                        sink: ColumnsSink(requests: bytes.count / 46 + 1))
                 defer { initialized = p.outCount }
-                parsed = try p.parseAll()
+                try p.parseAll()
                 fastLines = p.fastLines
+                parsed = Trace(name: name, timestamps: p.sink.timestamps, inputLengths: p.sink.inputLengths,
+                               outputLengths: p.sink.outputLengths, blockStart: p.sink.blockStart, blocks: [],
+                               distinctBlocks: p.ids.count)
             }
             guard var trace = parsed else { throw EngineError("\(name): could not be parsed", argument: "path") }
             trace.blocks = blocks
@@ -99,12 +103,78 @@ public enum TraceReader {
         trace.sortByTimestamp()
         return (trace, fastLines)
     }
+
+    /// Reads the requests into `sink` one at a time, in file order, reusing one line's worth of id buffer, until the
+    /// sink refuses one (then returns false) or the bytes end (true). The dense ids handed out are all below
+    /// `distinctBound(data)`. Errors are the same as `parse`'s, for the lines read.
+    static func stream<Sink: TraceLineSink>(_ data: Data, name: String, into sink: inout Sink) throws -> Bool {
+        guard data.count <= maxFileBytes else {
+            throw EngineError("\(name): the trace is larger than \(maxFileBytes >> 20) MiB, the limit", argument: "path")
+        }
+        return try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // One line's ids at most: a line of maxLineBytes holds at most maxLineBytes / 2 + 1; zero pages from
+            // calloc, so only what the longest line used is ever touched.
+            let scratch = ZeroedTable<Int32>(count: min(bytes.count, maxLineBytes) / 2 + 2, required: true)
+            var p = TraceLineParser(bytes: bytes, name: name,
+                                    out: UnsafeMutableBufferPointer(start: scratch.base, count: scratch.count),
+                                    fastPath: true, sink: sink)
+            defer { sink = p.sink }
+            try p.parseAll()
+            return !p.stopped
+        }
+    }
+
+    /// A bound on the dense ids `stream` hands out for `data`: every id takes at least two bytes.
+    static func distinctBound(_ data: Data) -> Int { data.count / 2 + 1 }
+}
+
+/// Where the parser puts each request it reads.
+protocol TraceLineSink {
+    /// Whether the parser keeps every request's ids in its output buffer (building a trace), or reuses the buffer
+    /// from the start after each request (streaming).
+    static var keepsBlocks: Bool { get }
+    /// Takes one request whose ids (dense indices) are `blocks`; false refuses it and stops the parse.
+    mutating func take(timestamp: Double, input: Int, output: Int, blocks: UnsafeBufferPointer<Int32>) -> Bool
+}
+
+/// The columns of a trace being built (its blocks stay in the parser's buffer).
+struct ColumnsSink: TraceLineSink {
+    static var keepsBlocks: Bool { true }
+    var timestamps: [Double] = []
+    var inputLengths: [Int] = []
+    var outputLengths: [Int] = []
+    var blockStart: [Int] = [0]
+    private var total = 0
+
+    /// `requests` about bounds the requests (a request line takes at least 46 bytes): untouched capacity costs
+    /// nothing, and the columns never regrow (regrowth copies were 7 % of the time on large traces).
+    init(requests: Int) {
+        timestamps.reserveCapacity(requests)
+        inputLengths.reserveCapacity(requests)
+        outputLengths.reserveCapacity(requests)
+        blockStart.reserveCapacity(requests + 1)
+        HugePages.advise(&timestamps)
+        HugePages.advise(&inputLengths)
+        HugePages.advise(&outputLengths)
+        HugePages.advise(&blockStart)
+    }
+
+    @inline(__always)
+    mutating func take(timestamp: Double, input: Int, output: Int, blocks: UnsafeBufferPointer<Int32>) -> Bool {
+        timestamps.append(timestamp)
+        inputLengths.append(input)
+        outputLengths.append(output)
+        total += blocks.count
+        blockStart.append(total)
+        return true
+    }
 }
 
 /// The parser's state: a cursor over the bytes, the current line's bounds (the general parser never reads past
 /// `end`, so nothing a line holds can reach the next one) and the columns being built. Each line is first offered to
 /// the fast path (TraceReaderFastLine.swift), which reads the exact Mooncake shape or leaves the line untouched.
-struct TraceLineParser {
+struct TraceLineParser<Sink: TraceLineSink> {
     let bytes: UnsafeBufferPointer<UInt8>
     let name: String
     var i = 0
@@ -113,8 +183,9 @@ struct TraceLineParser {
     var lineStart = 0
     var end = 0
     var ids: IdMap
-    /// The columns other than blocks, which go to `out`.
-    var trace: Trace
+    /// Takes each request; its ids go to `out`.
+    var sink: Sink
+    var stopped = false
     let out: UnsafeMutableBufferPointer<Int32>
     var outCount = 0
     let fastPath: Bool
@@ -123,32 +194,29 @@ struct TraceLineParser {
     /// The text of the id the fast path expects next (TraceReaderFastLine.swift).
     var predicted = PredictedId()
 
-    init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>, fastPath: Bool) {
+    init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>, fastPath: Bool,
+         sink: Sink) {
         self.bytes = bytes
         self.fastPath = fastPath
         self.name = name
         self.out = out
+        self.sink = sink
         // Ids numbered densely from 0 (Mooncake's) stay below the number of ids, itself below bytes / 2.
         ids = IdMap(directSize: bytes.count / 2 + 1)
-        trace = Trace(name: name, timestamps: [], inputLengths: [], outputLengths: [], blockStart: [0], blocks: [],
-                      distinctBlocks: 0)
-        // A request line takes at least 46 bytes, so this about bounds the requests; untouched capacity costs nothing,
-        // and the columns never regrow (regrowth copies were 7 % of the time on large traces).
-        let requests = bytes.count / 46 + 1
-        trace.timestamps.reserveCapacity(requests)
-        trace.inputLengths.reserveCapacity(requests)
-        trace.outputLengths.reserveCapacity(requests)
-        trace.blockStart.reserveCapacity(requests + 1)
-        HugePages.advise(&trace.timestamps)
-        HugePages.advise(&trace.inputLengths)
-        HugePages.advise(&trace.outputLengths)
-        HugePages.advise(&trace.blockStart)
     }
 
-    mutating func parseAll() throws -> Trace {
+    /// Hands the request just read (its ids from `firstBlock` on) to the sink.
+    @inline(__always)
+    mutating func finishRequest(timestamp: Double, input: Int, output: Int, firstBlock: Int) {
+        let blocks = UnsafeBufferPointer(start: out.baseAddress.map { $0 + firstBlock }, count: outCount - firstBlock)
+        if !sink.take(timestamp: timestamp, input: input, output: output, blocks: blocks) { stopped = true }
+        if !Sink.keepsBlocks { outCount = 0 }
+    }
+
+    mutating func parseAll() throws {
         // A UTF-8 byte order mark (editors on Windows write one) is not part of the first line.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        while i < bytes.count {
+        while i < bytes.count, !stopped {
             line += 1
             lineStart = i
             if fastPath, parseMooncakeLine() {
@@ -168,8 +236,6 @@ struct TraceLineParser {
             }
             i = end + 1  // past the newline
         }
-        trace.distinctBlocks = ids.count
-        return trace
     }
 
     /// The index of the newline ending the line that starts at `start`, or the end of the bytes.
@@ -246,10 +312,7 @@ struct TraceLineParser {
         guard let timestamp else { throw fail("missing \"timestamp\"") }
         guard let input else { throw fail("missing \"input_length\"") }
         guard sawIds else { throw fail("missing \"hash_ids\"") }
-        trace.timestamps.append(timestamp)
-        trace.inputLengths.append(input)
-        trace.outputLengths.append(output)
-        trace.blockStart.append(outCount)
+        finishRequest(timestamp: timestamp, input: input, output: output, firstBlock: firstBlock)
     }
 
     private mutating func parseKey() throws -> Key {

@@ -40,14 +40,12 @@ extension TraceLineParser {
         guard literals.hashIds.matches(base, at: p, count: n) else { return false }
         p += literals.hashIds.count
         guard p <= close else { return false }
+        let firstBlock = outCount
         var o = outCount
         guard p == close || parseIdList(base, from: p, to: close, count: n, out: &o) else { return false }
-        trace.timestamps.append(Double(timestamp))
-        trace.inputLengths.append(Int(input))
-        trace.outputLengths.append(Int(output))
-        trace.blockStart.append(o)
         outCount = o
         i = lineEnd + 1
+        finishRequest(timestamp: Double(timestamp), input: Int(input), output: Int(output), firstBlock: firstBlock)
         return true
     }
 

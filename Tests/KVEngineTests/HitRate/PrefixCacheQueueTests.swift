@@ -15,6 +15,7 @@ final class PrefixCacheQueueTests: XCTestCase {
             // Default clock, then limits that force a renumbering every few touches.
             for limit in [UInt32.max, UInt32(capacity + 2), UInt32(capacity + 3)] {
                 var queue = QueueCache(items: items, capacity: capacity, refreshOnHit: refresh, clockLimit: limit)
+                defer { queue.deallocate() }
                 var reference = PolicyDifferentialTests.ReferenceCache(capacity: min(capacity, items),
                                                                         policy: refresh ? .lru : .fifo)
                 // Repeats of a few hot ids (hits, so stale entries and compactions) among colder ones.
