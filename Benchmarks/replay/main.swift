@@ -13,6 +13,7 @@ var capacity = 1_000_000_000_000
 var policy = EvictionPolicy.lru
 var blockSize = 512
 var repeats = 1
+var buildTrace = false
 var args = CommandLine.arguments.dropFirst()
 
 /// The next argument, parsed; exits with usage when it is missing or does not parse.
@@ -26,12 +27,13 @@ while let a = args.popFirst() {
     case "--capacity": capacity = next(a) { Int($0) }
     case "--policy": policy = next(a) { EvictionPolicy(rawValue: $0) }
     case "--block-size": blockSize = next(a) { Int($0) }
+    case "--trace": buildTrace = true
     case "--repeat": repeats = next(a) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     default: path = a
     }
 }
 guard let path else {
-    fail("usage: kvbench-replay TRACE [--capacity BLOCKS] [--policy lru|fifo|lfu] [--block-size N] [--repeat N]")
+    fail("usage: kvbench-replay TRACE [--capacity BLOCKS] [--policy lru|fifo|lfu] [--block-size N] [--trace] [--repeat N]")
 }
 
 /// CPU time of this thread in nanoseconds: unlike the wall clock, it does not count time the process waited for a
@@ -45,7 +47,10 @@ func cpuNanoseconds() -> UInt64 {
 do {
     // The whole replay as users get it (what the `replay` builtin calls): read while replaying, where possible.
     let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuNanoseconds()
-    let r = try replay(path: path, capacity: capacity, policy: policy, blockSize: blockSize)
+    // --trace: parse the whole trace first, then replay it (the path for LFU and out-of-order traces).
+    let r = buildTrace
+        ? try replay(TraceReader.read(path: path), capacity: capacity, policy: policy, blockSize: blockSize)
+        : try replay(path: path, capacity: capacity, policy: policy, blockSize: blockSize)
     let t1 = DispatchTime.now().uptimeNanoseconds, c1 = cpuNanoseconds()
     print(r.requests, r.lookups, r.hits, r.hitTokens, r.inputTokens, String(format: "%.6f", r.blockHitRate),
           String(format: "%.6f", r.tokenHitRate))

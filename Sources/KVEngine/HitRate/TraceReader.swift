@@ -191,7 +191,7 @@ struct TraceLineParser<Sink: TraceLineSink> {
     let fastPath: Bool
     var fastLines = 0
     let literals = MooncakeLiterals()
-    /// The text of the id the fast path expects next (TraceReaderFastLine.swift).
+    /// The text of the id the fast path expects next: the last id plus one (TraceReaderFastLine.swift).
     var predicted = PredictedId()
 
     init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>, fastPath: Bool,

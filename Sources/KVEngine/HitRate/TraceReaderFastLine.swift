@@ -51,20 +51,20 @@ extension TraceLineParser {
 
     /// `ID, ID, …` in [from, to), each id's dense index written to `out` from `o` on; false at anything else.
     ///
-    /// The commas are found eight bytes at a time, apart from the digits, so where each id starts and ends is known
-    /// without reading the id before it: the ids' conversions do not wait on one another and the processor overlaps
-    /// them (reading ids one after another, each start waits on the previous id's length). Every byte of the list
-    /// is checked: an id is exactly the digits between two separators, a separator a comma and one optional space;
-    /// a comma the scan missed would sit inside an id and fail its digit check.
-    /// Positions stay below the byte count (at most 1 GiB), so the index arithmetic cannot overflow.
+    /// Mooncake lists are mostly runs of consecutive ids, n, n+1, n+2… (a conversation's earlier blocks, then its
+    /// new ones), and their ids are their own dense indices (the map is the identity: `next`, its count, is the
+    /// next new id; -1 once it is not). So the text of the last id plus one is kept ready (`pred`): an id equal to
+    /// it costs one eight-byte comparison and no conversion, and where the next id starts follows from the
+    /// predicted length, not from the bytes, so the processor runs ahead. Other ids are read digit by digit (eight
+    /// at a time) and go through the map. Every byte of the list is checked: an id is a run of 1–18 digits ending at a comma
+    /// (then one optional space) or at `to`.
     @inline(__always)
     private mutating func parseIdList(_ base: UnsafePointer<UInt8>, from start: Int, to close: Int, count n: Int,
                                       out o: inout Int) -> Bool {
-        var idStart = start
-        var w = start
+        var p = start
         var k = o
-        // The prediction and the id map's count (-1: the map is no longer the identity) as locals, so the loop
-        // keeps them in registers; written back at the end.
+        // The prediction and the id map's count as locals, so the loop keeps them in registers; written back at
+        // the end.
         var pred = predicted
         var next = ids.isIdentity ? ids.count : -1
         defer {
@@ -72,53 +72,32 @@ extension TraceLineParser {
             predicted = pred
             if next >= 0 { ids.claimIdentity(through: next) }
         }
-        while w < close {
-            // Among the bytes a list may hold (digits 0x3_, ',' 0x2C, ' ' 0x20) only the comma has bit 3 set and
-            // bit 4 clear: two operations flag it. Any other byte could be flagged too, so each flag is confirmed.
-            let word = loadWord(base, at: w, count: n)
-            var commas = word & ~(word &>> 1) & 0x0808_0808_0808_0808
-            while commas != 0 {
-                let comma = w &+ commas.trailingZeroBitCount &>> 3
-                commas &= commas &- 1
-                guard comma < close else { break }
-                guard base[comma] == UInt8(ascii: ","), k < out.count, comma &+ 1 < close,
-                      let dense = mapId(base, from: idStart, to: comma, count: n, &pred, &next) else { return false }
-                out[k] = dense
-                k &+= 1
-                idStart = base[comma &+ 1] == UInt8(ascii: " ") ? comma &+ 2 : comma &+ 1
-            }
-            w &+= 8
-        }
-        guard k < out.count, let dense = mapId(base, from: idStart, to: close, count: n, &pred, &next) else {
-            return false
-        }
-        out[k] = dense
-        k &+= 1
-        return true
-    }
-
-    /// The dense index of the id whose digits are exactly [from, to); nil if they are not an id or no index is left.
-    ///
-    /// Mooncake lists are mostly runs of new ids n, n+1, n+2… while the id map is the identity, so the text of the
-    /// next new id is kept ready (`pred`, valid while its value is `next`, the map's count): an id equal to it
-    /// costs one comparison, with no conversion. Other ids are converted and go through the map.
-    @inline(__always)
-    private mutating func mapId(_ base: UnsafePointer<UInt8>, from s: Int, to e: Int, count n: Int,
-                                _ pred: inout PredictedId, _ next: inout Int) -> Int32? {
-        if e &- s == pred.length, s &+ 8 <= n, pred.value == next, next < Int(Int32.max) {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self))
-            if word &<< pred.shift == pred.word {
-                let dense = Int32(truncatingIfNeeded: next)
-                next &+= 1
+        while true {
+            guard k < out.count else { return false }
+            var e: Int
+            let v = pred.value
+            if v <= next, pred.length > 0, p &+ 8 <= n, next < Int(Int32.max),
+               UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)) &<< pred.shift
+                == pred.word, p &+ pred.length == close || base[p &+ pred.length] == UInt8(ascii: ",") {
+                // Exactly the predicted digits (followed by the end or a comma, not by one more digit): while the
+                // map is the identity, an id seen before (below `next`) or the next new one is its own index.
+                e = p &+ pred.length
+                out[k] = Int32(truncatingIfNeeded: v)
+                if v == next { next &+= 1 }
                 pred.advance()
-                return dense
+            } else {
+                e = p
+                if next >= 0 { ids.claimIdentity(through: next) }
+                guard let id = scanDigits(base, &e, n), let dense = ids.index(of: id) else { return false }
+                next = ids.isIdentity ? ids.count : -1
+                pred = PredictedId(Int(id) + 1)
+                out[k] = dense
             }
+            k &+= 1
+            if e == close { return true }
+            guard e < close, base[e] == UInt8(ascii: ","), e &+ 1 < close else { return false }
+            p = base[e &+ 1] == UInt8(ascii: " ") ? e &+ 2 : e &+ 1
         }
-        if next >= 0 { ids.claimIdentity(through: next) }
-        guard let id = idValue(base, from: s, to: e, count: n), let dense = ids.index(of: id) else { return nil }
-        next = ids.isIdentity ? ids.count : -1
-        if next >= 0, pred.value != next { pred = PredictedId(next) }
-        return dense
     }
 }
 
@@ -166,48 +145,6 @@ struct PredictedId {
             b &-= 8
         }
     }
-}
-
-/// The value of the id whose digits are exactly the bytes [from, to); nil if any is not a digit, there are none, or
-/// more than 18 (more could overflow: the general parser range-checks them).
-@inline(__always)
-func idValue(_ base: UnsafePointer<UInt8>, from s: Int, to e: Int, count n: Int) -> Int64? {
-    let length = e &- s
-    if UInt(bitPattern: length &- 1) < 8, s &+ 8 <= n {
-        // The id's bytes moved to the top of the word, zeros below (leading zeros to the conversion).
-        let word = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self))
-        let shift = UInt64(truncatingIfNeeded: 64 &- 8 &* length)
-        let x = word &<< shift
-        // Each byte is a digit 0x30…0x39 when its high nibble is 3 and stays 3 after adding 6 (the zeros below
-        // become 0x06: high nibble 0, as the expected pattern has there).
-        let nibbles = (x & 0xF0F0_F0F0_F0F0_F0F0) | (((x &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4)
-        guard nibbles == 0x3333_3333_3333_3333 &<< shift else { return nil }
-        return Int64(eightDigitsValue(x & 0x0F0F_0F0F_0F0F_0F0F))
-    }
-    // Nine to eighteen digits, or too near the end of the bytes for an eight-byte load.
-    guard length > 0, length <= 18 else { return nil }
-    var value: Int64 = 0
-    for k in s..<e {
-        let d = base[k] &- 0x30
-        guard d < 10 else { return nil }
-        value = value &* 10 &+ Int64(d)
-    }
-    return value
-}
-
-/// Eight bytes at `p` (first in the low byte); past the end of the bytes, zeros.
-@inline(__always)
-func loadWord(_ base: UnsafePointer<UInt8>, at p: Int, count n: Int) -> UInt64 {
-    if p + 8 <= n { return UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)) }
-    var word: UInt64 = 0
-    for k in 0..<max(0, min(8, n - p)) { word |= UInt64(base[p + k]) << UInt64(8 * k) }
-    return word
-}
-
-/// Bit 7 of each byte set where that byte of `x` is zero, exactly (no borrow between bytes, unlike `x - 0x01…`).
-@inline(__always)
-func zeroBytes(_ x: UInt64) -> UInt64 {
-    ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
 }
 
 /// A run of 1–18 ASCII digits at `p` (no sign), advancing `p` past it; nil when there is none or more than 18 (the

@@ -75,6 +75,8 @@ final class TraceReaderFastPathTests: XCTestCase {
             "{\"timestamp\":0, \"input_length\": 4, \"output_length\": 1, \"hash_ids\": [1]}",
             "{\"timestamp\": 0, \"input_length\": 4, \"output_length\": 1, \"hash_ids\": [1]}]}",
             "]}", "}", "", " ", "{\"timestamp\": 0]}",
+            // The predicted next id's text followed by more digits: 0, 1, then 12 (not 1) and 10 (not 2).
+            line("0, 1, 12, 2"), line("0, 10, 1"), line("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 10"),
         ]
         for l in lines {
             for end in ["", "\n", "\r\n", "\r", "\n\n"] {
@@ -127,17 +129,21 @@ final class TraceReaderFastPathTests: XCTestCase {
                 for tail in [[], Array(", 1234567".utf8)] as [[UInt8]] {
                     let bytes = digits + tail
                     bytes.withUnsafeBufferPointer { b in
-                        XCTAssertEqual(idValue(b.baseAddress!, from: 0, to: length, count: b.count), expected)
                         var p = 0
                         XCTAssertEqual(scanDigits(b.baseAddress!, &p, b.count), expected)
                         XCTAssertEqual(p, length)
                     }
                 }
                 for bad in [0x2F, 0x3A, 0x00, 0x20, 0x2C, 0xFF, 0xF9] as [UInt8] {
-                    var spoiled = digits + Array("12345678".utf8)
-                    spoiled[rng.below(length)] = bad
+                    var spoiled = digits + Array("]2345678".utf8)
+                    let at = rng.below(length)
+                    spoiled[at] = bad
                     spoiled.withUnsafeBufferPointer { b in
-                        XCTAssertNil(idValue(b.baseAddress!, from: 0, to: length, count: b.count), "\(spoiled)")
+                        var p = 0
+                        let v = scanDigits(b.baseAddress!, &p, b.count)
+                        // The digits before the bad byte, or nothing when it is the first.
+                        XCTAssertEqual(v, at == 0 ? nil : Int64(String(decoding: digits[..<at], as: UTF8.self)))
+                        XCTAssertEqual(p, at)
                     }
                 }
             }
@@ -145,7 +151,6 @@ final class TraceReaderFastPathTests: XCTestCase {
         // Nineteen digits are left to the general parser's range check.
         let long = Array("1234567890123456789".utf8)
         long.withUnsafeBufferPointer { b in
-            XCTAssertNil(idValue(b.baseAddress!, from: 0, to: 19, count: b.count))
             var p = 0
             XCTAssertNil(scanDigits(b.baseAddress!, &p, b.count))
         }
