@@ -56,13 +56,17 @@ extension TraceLineParser {
     /// next new id; -1 once it is not). So the text of the last id plus one is kept ready (`pred`): an id equal to
     /// it costs one eight-byte comparison and no conversion, and where the next id starts follows from the
     /// predicted length, not from the bytes, so the processor runs ahead. Other ids are read digit by digit (eight
-    /// at a time) and go through the map. Every byte of the list is checked: an id is a run of 1–18 digits ending at a comma
-    /// (then one optional space) or at `to`.
+    /// at a time) and go through the map. Every byte of the list is checked: an id is a run of 1–18 digits ending
+    /// at a comma (then one optional space) or at `to`.
     @inline(__always)
     private mutating func parseIdList(_ base: UnsafePointer<UInt8>, from start: Int, to close: Int, count n: Int,
                                       out o: inout Int) -> Bool {
         var p = start
         var k = o
+        // A list of L bytes holds at most L / 2 + 1 ids: with room for them in `out`, no check per id; likewise
+        // eight-byte loads anywhere before `close` stay inside the bytes when close + 8 does.
+        guard let outBase = out.baseAddress, k &+ (close &- start) / 2 &+ 1 <= out.count else { return false }
+        let loadsFit = close &+ 8 <= n
         // The prediction and the id map's count as locals, so the loop keeps them in registers; written back at
         // the end.
         var pred = predicted
@@ -73,16 +77,15 @@ extension TraceLineParser {
             if next >= 0 { ids.claimIdentity(through: next) }
         }
         while true {
-            guard k < out.count else { return false }
             var e: Int
             let v = pred.value
-            if v <= next, pred.length > 0, p &+ 8 <= n, next < Int(Int32.max),
+            if v <= next, pred.length > 0, loadsFit, next < Int(Int32.max),
                UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)) &<< pred.shift
                 == pred.word, p &+ pred.length == close || base[p &+ pred.length] == UInt8(ascii: ",") {
                 // Exactly the predicted digits (followed by the end or a comma, not by one more digit): while the
                 // map is the identity, an id seen before (below `next`) or the next new one is its own index.
                 e = p &+ pred.length
-                out[k] = Int32(truncatingIfNeeded: v)
+                outBase[k] = Int32(truncatingIfNeeded: v)
                 if v == next { next &+= 1 }
                 pred.advance()
             } else {
@@ -90,8 +93,15 @@ extension TraceLineParser {
                 if next >= 0 { ids.claimIdentity(through: next) }
                 guard let id = scanDigits(base, &e, n), let dense = ids.index(of: id) else { return false }
                 next = ids.isIdentity ? ids.count : -1
-                pred = PredictedId(Int(id) + 1)
-                out[k] = dense
+                // The id's own text, stepped by one: no division.
+                if loadsFit, e &- p <= 8 {
+                    pred = PredictedId(value: Int(id), text: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self),
+                                       length: e &- p)
+                    pred.advance()
+                } else {
+                    pred = PredictedId(Int(id) + 1)
+                }
+                outBase[k] = dense
             }
             k &+= 1
             if e == close { return true }
@@ -123,6 +133,15 @@ struct PredictedId {
         } while x > 0
         length = 7 - top
         shift = UInt64(64 - 8 * length)
+    }
+
+    /// `value` written as the first `length` (1…8) bytes of `text` (first byte lowest; leading zeros allowed: a
+    /// match is then with the same text, whose value is still `value`).
+    init(value: Int, text: UInt64, length: Int) {
+        self.value = value
+        self.length = length
+        shift = UInt64(64 - 8 * length)
+        word = UInt64(littleEndian: text) &<< shift
     }
 
     /// The text of `value + 1`: the last digit steps up; trailing 9s become 0s first, and all 9s (rare) mean one

@@ -77,6 +77,9 @@ final class TraceReaderFastPathTests: XCTestCase {
             "]}", "}", "", " ", "{\"timestamp\": 0]}",
             // The predicted next id's text followed by more digits: 0, 1, then 12 (not 1) and 10 (not 2).
             line("0, 1, 12, 2"), line("0, 10, 1"), line("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 10"),
+            // Predictions from texts with leading zeros and at carries: 008 predicts 009, 010 (both 9 and 10).
+            line("0, 1, 2, 3, 4, 5, 6, 7, 008, 009, 010, 11, 0099, 0100, 101, 99999999, 100000000, 100000001"),
+            line("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 3, 4, 5, 6, 7, 00000008, 000000009, 10"),
         ]
         for l in lines {
             for end in ["", "\n", "\r\n", "\r", "\n\n"] {
