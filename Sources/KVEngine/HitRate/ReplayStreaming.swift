@@ -9,8 +9,12 @@ import Foundation
 func replayStreaming(_ data: Data, name: String, capacity: Int, policy: EvictionPolicy, blockSize: Int) throws
     -> ReplayResult? {
     guard policy != .lfu else { return nil }
-    // Sized for every id the file could hold; untouched pages cost nothing.
-    let cache = QueueCache(items: TraceReader.distinctBound(data), capacity: capacity, refreshOnHit: policy == .lru)
+    // Sized for every id the file could hold; untouched pages cost nothing. But the queue takes 16 bytes per block
+    // of capacity: past 2^26 blocks (a huge capacity on a huge file), the full path, which sizes it by the ids the
+    // trace really has, reserves less.
+    let bound = TraceReader.distinctBound(data)
+    guard min(capacity, bound) <= 1 << 26 else { return nil }
+    let cache = QueueCache(items: bound, capacity: capacity, refreshOnHit: policy == .lru)
     defer { cache.deallocate() }
     var sink = ReplaySink(cache: cache, blockSize: blockSize)
     guard try TraceReader.stream(data, name: name, into: &sink) else { return nil }
