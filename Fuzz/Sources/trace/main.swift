@@ -3,11 +3,25 @@ import Foundation
 import KVEngine
 
 /// bytes → `TraceReader.parse`, then replay under every policy at a few capacities and block sizes, checking what
-/// must hold whatever the trace: counts in range, LRU hits growing with capacity (the inclusion property), and
+/// must hold whatever the trace: the reader's Mooncake fast path gives what the general parser gives (the same
+/// columns, or the same error), counts in range, LRU hits growing with capacity (the inclusion property), and
 /// the one-pass LRU curve equal to replay at each capacity.
 func fuzzOne(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data = bytes else { return 0 }
-    guard let trace = try? TraceReader.parse(Data(bytes: data, count: size), name: "fuzz.jsonl") else { return 0 }
+    let input = Data(bytes: data, count: size)
+    let fast = Result { try TraceReader.parse(input, name: "fuzz.jsonl") }
+    let general = Result { try TraceReader.parse(input, name: "fuzz.jsonl", fastPath: false) }
+    switch (fast, general) {
+    case let (.success(a), .success(b)):
+        precondition(a.timestamps == b.timestamps && a.inputLengths == b.inputLengths
+                     && a.outputLengths == b.outputLengths && a.blockStart == b.blockStart && a.blocks == b.blocks
+                     && a.distinctBlocks == b.distinctBlocks, "the fast path read the trace differently")
+    case let (.failure(a), .failure(b)):
+        precondition((a as? EngineError) == (b as? EngineError), "fast path: \(a); general parser: \(b)")
+    default:
+        preconditionFailure("fast path: \(fast); general parser: \(general)")
+    }
+    guard let trace = try? fast.get() else { return 0 }
     let top = trace.distinctBlocks + 1
     let blockSize = size % 2 == 0 ? 512 : 1 + size % 7
     let curve = try? replayCurve(trace, blockSize: blockSize)

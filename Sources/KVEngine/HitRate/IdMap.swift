@@ -10,7 +10,7 @@ import Foundation
 /// Mooncake traces), the map is the identity and needs no table at all: an id below `count` has been seen.
 struct IdMap {
     private var identity = true
-    private let direct: ZeroedInt32Table  // dense index + 1; 0 marks an id not seen yet
+    private let direct: ZeroedTable<Int32>  // dense index + 1; 0 marks an id not seen yet
     private var keys: [Int64]
     private var values: [Int32]  // -1 marks an empty slot
     private var mask: Int
@@ -19,7 +19,7 @@ struct IdMap {
 
     /// Ids in 0..<directSize go through the direct table (4 bytes each, zero pages until touched).
     init(directSize: Int) {
-        direct = ZeroedInt32Table(count: max(0, directSize))
+        direct = ZeroedTable<Int32>(count: max(0, directSize))
         let size = 1024
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: -1, count: size)
@@ -30,7 +30,8 @@ struct IdMap {
     @inline(__always)
     mutating func index(of key: Int64) -> Int32? {
         if identity {
-            if key >= 0, key < count { return Int32(truncatingIfNeeded: key) }
+            // One unsigned comparison: a negative key becomes huge.
+            if UInt64(bitPattern: key) < UInt64(count) { return Int32(truncatingIfNeeded: key) }
             if key == count { return next() }
             leaveIdentity()
         }
@@ -40,6 +41,16 @@ struct IdMap {
         guard let v = next() else { return nil }
         slot.pointee = v + 1
         return v
+    }
+
+    /// Whether the map is still the identity: then the id `count`, if it comes next, gets index `count`.
+    var isIdentity: Bool { identity }
+
+    /// For a caller that, while the map is the identity, saw the new ids `count`, `count + 1`, … `n - 1` in that
+    /// order and gave each its own value as its index (what `index(of:)` would have done), at most 2^31 − 1 of them.
+    @inline(__always)
+    mutating func claimIdentity(through n: Int) {
+        if identity, n > count, n <= Int(Int32.max) { count = n }
     }
 
     /// Records the ids seen so far (0..<count, each its own index) in the tables, for the general path.
@@ -95,20 +106,31 @@ struct IdMap {
     }
 }
 
-/// A zero-filled Int32 table from `calloc`: large ones come straight from fresh zero pages, so the parts never used
-/// cost neither time nor memory.
-final class ZeroedInt32Table {
-    let base: UnsafeMutablePointer<Int32>
+/// A zero-filled table of integers from `calloc`: large ones come straight from fresh zero pages, so the parts never
+/// used cost neither time nor memory, and no pass writes the zeros.
+final class ZeroedTable<Element: FixedWidthInteger> {
+    let base: UnsafeMutablePointer<Element>
     let count: Int
     private let fromCalloc: Bool
 
-    init(count: Int) {
-        if let raw = calloc(max(count, 1), MemoryLayout<Int32>.stride) {
-            base = raw.bindMemory(to: Int32.self, capacity: max(count, 1))
+    /// When `calloc` fails, the table is empty (count 0), or, if `required`, allocated and zeroed the ordinary way
+    /// (which, like any Swift allocation, stops the program only if memory is truly exhausted).
+    /// `hugePages`: for a table that will be touched all over (the cache's stamps), not one mostly left untouched
+    /// (a huge page is zeroed whole on first touch).
+    init(count: Int, required: Bool = false, hugePages: Bool = false) {
+        let n = max(count, 1)
+        if let raw = calloc(n, MemoryLayout<Element>.stride) {
+            if hugePages { HugePages.advise(raw, byteCount: n * MemoryLayout<Element>.stride) }
+            base = raw.bindMemory(to: Element.self, capacity: n)
             self.count = count
             fromCalloc = true
+        } else if required {
+            base = .allocate(capacity: n)
+            base.initialize(repeating: 0, count: n)
+            self.count = count
+            fromCalloc = false
         } else {
-            // No memory for the table: every id takes the hashed path.
+            // No memory for the table: an empty one (IdMap then sends every id down its hashed path).
             base = .allocate(capacity: 1)
             base.initialize(to: 0)
             self.count = 0

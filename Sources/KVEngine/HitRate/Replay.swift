@@ -24,7 +24,11 @@ public struct ReplayResult: Sendable, Equatable {
 public func replay(path: String, capacity: Int, policy: EvictionPolicy = .lru, blockSize: Int = 512) throws
     -> ReplayResult {
     try checkReplayArguments(capacity: capacity, blockSize: blockSize)
-    return try replay(TraceReader.read(path: path), capacity: capacity, policy: policy, blockSize: blockSize)
+    let data = try TraceReader.readBytes(path: path)
+    if let streamed = try replayStreaming(data, name: path, capacity: capacity, policy: policy, blockSize: blockSize) {
+        return streamed
+    }
+    return try replay(TraceReader.parse(data, name: path), capacity: capacity, policy: policy, blockSize: blockSize)
 }
 
 /// Prefix-cache replay. Requests in timestamp order; a request's hit is the longest prefix of its blocks that is
@@ -36,7 +40,7 @@ public func replay(_ trace: Trace, capacity: Int, policy: EvictionPolicy = .lru,
     try checkReplayArguments(capacity: capacity, blockSize: blockSize)
     let (hits, hitTokens): (Int, Int)
     switch policy {
-    case .lru: (hits, hitTokens) = run(trace, ListCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
+    case .lru: (hits, hitTokens) = run(trace, QueueCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
     case .fifo: (hits, hitTokens) = run(trace, FIFOCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
     case .lfu: (hits, hitTokens) = run(trace, LFUCache(items: trace.distinctBlocks, capacity: capacity), blockSize)
     }
@@ -50,22 +54,28 @@ func checkReplayArguments(capacity: Int, blockSize: Int) throws {
 }
 
 /// The hot loop, specialized per cache type. Returns (hit blocks, hit tokens).
-private func run<C: PrefixCache>(_ trace: Trace, _ initial: C, _ blockSize: Int) -> (Int, Int) {
-    var cache = initial
-    var hits = 0
-    var hitTokens = 0
+private func run<C: PrefixCache>(_ trace: Trace, _ cache: C, _ blockSize: Int) -> (Int, Int) {
     trace.blocks.withUnsafeBufferPointer { blocks in
         trace.blockStart.withUnsafeBufferPointer { start in
-            for r in 0..<trace.requests {
-                let first = start[r], end = start[r + 1]
-                var j = first
-                while j < end, cache.contains(blocks[j]) { j += 1 }
-                let h = j - first
-                hits += h
-                hitTokens += prefixTokens(h, trace.inputLengths[r], blockSize)
-                for k in first..<end { cache.touch(blocks[k]) }
+            trace.inputLengths.withUnsafeBufferPointer { inputs in
+                run(cache, blocks, start, inputs, blockSize)
             }
         }
+    }
+}
+
+/// The loop itself, apart from the closures above so that the cache is a local whose state can live in registers.
+private func run<C: PrefixCache>(_ initial: C, _ blocks: UnsafeBufferPointer<Int32>, _ start: UnsafeBufferPointer<Int>,
+                                 _ inputs: UnsafeBufferPointer<Int>, _ blockSize: Int) -> (Int, Int) {
+    var cache = initial
+    defer { cache.deallocate() }
+    var hits = 0
+    var hitTokens = 0
+    for r in 0..<inputs.count {
+        let first = start[r], end = start[r + 1]
+        let h = cache.replayRequest(UnsafeBufferPointer(rebasing: blocks[first..<end]))
+        hits += h
+        hitTokens += prefixTokens(h, inputs[r], blockSize)
     }
     return (hits, hitTokens)
 }

@@ -30,6 +30,7 @@ public enum TraceReader {
                                    + "limit; replay a part of it", argument: "path")
         if kind == S_IFREG {
             guard Int64(info.st_size) <= Int64(limit) else { throw tooLarge }
+            if let mapped = mapPopulated(path: path, size: Int(info.st_size)) { return mapped }
             do {
                 return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
             } catch {
@@ -48,33 +49,132 @@ public enum TraceReader {
         return data
     }
 
-    /// Parses JSON lines held in memory; `name` is used in error messages.
-    public static func parse(_ data: Data, name: String) throws -> Trace {
+    /// The regular file at `path` mapped read-only with its pages mapped up front (MAP_POPULATE: one call instead
+    /// of a page fault per 64 KiB); nil if that fails (the caller then reads it the ordinary way).
+    private static func mapPopulated(path: String, size: Int) -> Data? {
+        #if os(Linux)
+        guard size > 0 else { return nil }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+        guard let p, p != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: p, count: size, deallocator: .custom { p, n in munmap(p, n) })
+        #else
+        return nil
+        #endif
+    }
+
+    /// Parses JSON lines held in memory; `name` is used in error messages. `fastPath: false` reads every line with
+    /// the general parser (the fast path must give the same trace; tests and the fuzz target compare the two).
+    public static func parse(_ data: Data, name: String, fastPath: Bool = true) throws -> Trace {
+        try parseCountingFastLines(data, name: name, fastPath: fastPath).trace
+    }
+
+    /// `parse`, also saying how many lines the fast path read (tests check that it is not dead code).
+    static func parseCountingFastLines(_ data: Data, name: String, fastPath: Bool = true) throws
+        -> (trace: Trace, fastLines: Int) {
         guard data.count <= maxFileBytes else {
             throw EngineError("\(name): the trace is larger than \(maxFileBytes >> 20) MiB, the limit", argument: "path")
         }
+        var fastLines = 0
         var trace = try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var parsed: Trace?
             // Every id takes at least two bytes ("1,"), so bytes / 2 + 1 bounds the ids: the parser writes them
             // straight into the array's storage; the pages it never reaches are never touched.
             let blocks = try [Int32](unsafeUninitializedCapacity: bytes.count / 2 + 1) { buffer, initialized in
-                var p = LineParser(bytes: bytes, name: name, out: buffer)
+                if let start = buffer.baseAddress {
+                    HugePages.advise(UnsafeMutableRawPointer(start), byteCount: buffer.count * 4)
+                }
+                var p = TraceLineParser(bytes: bytes, name: name, out: buffer, fastPath: fastPath,
+                                        sink: ColumnsSink(requests: bytes.count / 46 + 1))
                 defer { initialized = p.outCount }
-                parsed = try p.parseAll()
+                try p.parseAll()
+                fastLines = p.fastLines
+                parsed = Trace(name: name, timestamps: p.sink.timestamps, inputLengths: p.sink.inputLengths,
+                               outputLengths: p.sink.outputLengths, blockStart: p.sink.blockStart, blocks: [],
+                               distinctBlocks: p.ids.count)
             }
             guard var trace = parsed else { throw EngineError("\(name): could not be parsed", argument: "path") }
             trace.blocks = blocks
             return trace
         }
         trace.sortByTimestamp()
-        return trace
+        return (trace, fastLines)
+    }
+
+    /// Reads the requests into `sink` one at a time, in file order, reusing one line's worth of id buffer, until the
+    /// sink refuses one (then returns false) or the bytes end (true). The dense ids handed out are all below
+    /// `distinctBound(data)`. Errors are the same as `parse`'s, for the lines read.
+    static func stream<Sink: TraceLineSink>(_ data: Data, name: String, into sink: inout Sink) throws -> Bool {
+        guard data.count <= maxFileBytes else {
+            throw EngineError("\(name): the trace is larger than \(maxFileBytes >> 20) MiB, the limit", argument: "path")
+        }
+        return try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // One line's ids at most: a line of maxLineBytes holds at most maxLineBytes / 2 + 1; zero pages from
+            // calloc, so only what the longest line used is ever touched.
+            let scratch = ZeroedTable<Int32>(count: min(bytes.count, maxLineBytes) / 2 + 2, required: true)
+            var p = TraceLineParser(bytes: bytes, name: name,
+                                    out: UnsafeMutableBufferPointer(start: scratch.base, count: scratch.count),
+                                    fastPath: true, sink: sink)
+            defer { sink = p.sink }
+            try p.parseAll()
+            return !p.stopped
+        }
+    }
+
+    /// A bound on the dense ids `stream` hands out for `data`: every id takes at least two bytes.
+    static func distinctBound(_ data: Data) -> Int { data.count / 2 + 1 }
+}
+
+/// Where the parser puts each request it reads.
+protocol TraceLineSink {
+    /// Whether the parser keeps every request's ids in its output buffer (building a trace), or reuses the buffer
+    /// from the start after each request (streaming).
+    static var keepsBlocks: Bool { get }
+    /// Takes one request whose ids (dense indices) are `blocks`; false refuses it and stops the parse.
+    mutating func take(timestamp: Double, input: Int, output: Int, blocks: UnsafeBufferPointer<Int32>) -> Bool
+}
+
+/// The columns of a trace being built (its blocks stay in the parser's buffer).
+struct ColumnsSink: TraceLineSink {
+    static var keepsBlocks: Bool { true }
+    var timestamps: [Double] = []
+    var inputLengths: [Int] = []
+    var outputLengths: [Int] = []
+    var blockStart: [Int] = [0]
+    private var total = 0
+
+    /// `requests` about bounds the requests (a request line takes at least 46 bytes): untouched capacity costs
+    /// nothing, and the columns never regrow (regrowth copies were 7 % of the time on large traces).
+    init(requests: Int) {
+        timestamps.reserveCapacity(requests)
+        inputLengths.reserveCapacity(requests)
+        outputLengths.reserveCapacity(requests)
+        blockStart.reserveCapacity(requests + 1)
+        HugePages.advise(&timestamps)
+        HugePages.advise(&inputLengths)
+        HugePages.advise(&outputLengths)
+        HugePages.advise(&blockStart)
+    }
+
+    @inline(__always)
+    mutating func take(timestamp: Double, input: Int, output: Int, blocks: UnsafeBufferPointer<Int32>) -> Bool {
+        timestamps.append(timestamp)
+        inputLengths.append(input)
+        outputLengths.append(output)
+        total += blocks.count
+        blockStart.append(total)
+        return true
     }
 }
 
-/// The parser's state: a cursor over the bytes, the current line's bounds (the parser never reads past `end`, so
-/// nothing a line holds can reach the next one) and the columns being built.
-private struct LineParser {
+/// The parser's state: a cursor over the bytes, the current line's bounds (the general parser never reads past
+/// `end`, so nothing a line holds can reach the next one) and the columns being built. Each line is first offered to
+/// the fast path (TraceReaderFastLine.swift), which reads the exact Mooncake shape or leaves the line untouched.
+struct TraceLineParser<Sink: TraceLineSink> {
     let bytes: UnsafeBufferPointer<UInt8>
     let name: String
     var i = 0
@@ -83,34 +183,46 @@ private struct LineParser {
     var lineStart = 0
     var end = 0
     var ids: IdMap
-    /// The columns other than blocks, which go to `out`.
-    var trace: Trace
+    /// Takes each request; its ids go to `out`.
+    var sink: Sink
+    var stopped = false
     let out: UnsafeMutableBufferPointer<Int32>
     var outCount = 0
+    let fastPath: Bool
+    var fastLines = 0
+    let literals = MooncakeLiterals()
+    /// The text of the id the fast path expects next: the last id plus one (TraceReaderFastLine.swift).
+    var predicted = PredictedId()
 
-    init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, name: String, out: UnsafeMutableBufferPointer<Int32>, fastPath: Bool,
+         sink: Sink) {
         self.bytes = bytes
+        self.fastPath = fastPath
         self.name = name
         self.out = out
+        self.sink = sink
         // Ids numbered densely from 0 (Mooncake's) stay below the number of ids, itself below bytes / 2.
         ids = IdMap(directSize: bytes.count / 2 + 1)
-        trace = Trace(name: name, timestamps: [], inputLengths: [], outputLengths: [], blockStart: [0], blocks: [],
-                      distinctBlocks: 0)
-        // A request line takes at least 46 bytes, so this about bounds the requests; untouched capacity costs nothing,
-        // and the columns never regrow (regrowth copies were 7 % of the time on large traces).
-        let requests = bytes.count / 46 + 1
-        trace.timestamps.reserveCapacity(requests)
-        trace.inputLengths.reserveCapacity(requests)
-        trace.outputLengths.reserveCapacity(requests)
-        trace.blockStart.reserveCapacity(requests + 1)
     }
 
-    mutating func parseAll() throws -> Trace {
+    /// Hands the request just read (its ids from `firstBlock` on) to the sink.
+    @inline(__always)
+    mutating func finishRequest(timestamp: Double, input: Int, output: Int, firstBlock: Int) {
+        let blocks = UnsafeBufferPointer(start: out.baseAddress.map { $0 + firstBlock }, count: outCount - firstBlock)
+        if !sink.take(timestamp: timestamp, input: input, output: output, blocks: blocks) { stopped = true }
+        if !Sink.keepsBlocks { outCount = 0 }
+    }
+
+    mutating func parseAll() throws {
         // A UTF-8 byte order mark (editors on Windows write one) is not part of the first line.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        while i < bytes.count {
+        while i < bytes.count, !stopped {
             line += 1
             lineStart = i
+            if fastPath, parseMooncakeLine() {
+                fastLines += 1
+                continue
+            }
             end = lineEnd(from: i)
             guard end - lineStart <= TraceReader.maxLineBytes else {
                 throw fail("the line is \(end - lineStart) bytes long, over the \(TraceReader.maxLineBytes >> 20) MiB "
@@ -124,8 +236,6 @@ private struct LineParser {
             }
             i = end + 1  // past the newline
         }
-        trace.distinctBlocks = ids.count
-        return trace
     }
 
     /// The index of the newline ending the line that starts at `start`, or the end of the bytes.
@@ -202,10 +312,7 @@ private struct LineParser {
         guard let timestamp else { throw fail("missing \"timestamp\"") }
         guard let input else { throw fail("missing \"input_length\"") }
         guard sawIds else { throw fail("missing \"hash_ids\"") }
-        trace.timestamps.append(timestamp)
-        trace.inputLengths.append(input)
-        trace.outputLengths.append(output)
-        trace.blockStart.append(outCount)
+        finishRequest(timestamp: timestamp, input: input, output: output, firstBlock: firstBlock)
     }
 
     private mutating func parseKey() throws -> Key {

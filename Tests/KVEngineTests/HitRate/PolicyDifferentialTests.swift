@@ -127,9 +127,13 @@ final class PolicyDifferentialTests: XCTestCase {
         return requests
     }
 
-    static func jsonLines(_ requests: [Request]) -> String {
+    /// With `outputLength`, the lines have Mooncake's exact shape, which the reader's fast path takes; without, the
+    /// general parser reads them.
+    static func jsonLines(_ requests: [Request], outputLength: Bool = false) -> String {
         requests.map { r in
-            "{\"timestamp\": \(r.timestamp), \"input_length\": \(r.input), \"hash_ids\": [\(r.ids.map(String.init).joined(separator: ", "))]}"
+            "{\"timestamp\": \(r.timestamp), \"input_length\": \(r.input), "
+                + (outputLength ? "\"output_length\": \(r.ids.count), " : "")
+                + "\"hash_ids\": [\(r.ids.map(String.init).joined(separator: ", "))]}"
         }.joined(separator: "\n")
     }
 
@@ -138,7 +142,8 @@ final class PolicyDifferentialTests: XCTestCase {
         var compared = 0, hitsSeen = 0
         for n in 0..<300 {
             let requests = Self.randomTrace(&rng)
-            let trace = try TraceReader.parse(Data(Self.jsonLines(requests).utf8), name: "random-\(n)")
+            let trace = try TraceReader.parse(Data(Self.jsonLines(requests, outputLength: n % 2 == 1).utf8),
+                                              name: "random-\(n)")
             let distinct = Set(requests.flatMap(\.ids)).count
             XCTAssertEqual(trace.distinctBlocks, distinct)
             let blockSize = [1, 4, 16][n % 3]
