@@ -86,7 +86,7 @@ struct NoPrefixCache: ServeCache {
 /// all its ids, the partial last one included, then every id touched first to last. The request still computes its
 /// last prompt token.
 struct SideLRUCache: ServeCache {
-    var cache: ListCache
+    let cache: OwnedLRU
     let ids: RequestIds
     let inputs: [Int]
     var inUse = 0, stored = 0
@@ -96,7 +96,7 @@ struct SideLRUCache: ServeCache {
     init(_ w: ServeWorkload, capacity: Int) {
         ids = RequestIds(w)
         inputs = w.trace.inputLengths
-        cache = ListCache(items: w.trace.distinctBlocks, capacity: capacity)
+        cache = OwnedLRU(items: w.trace.distinctBlocks, capacity: capacity)
         self.capacity = min(capacity, w.trace.distinctBlocks)
         held = [Int](repeating: 0, count: w.trace.requests)
     }
