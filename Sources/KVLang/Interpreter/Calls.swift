@@ -79,11 +79,19 @@ extension Interpreter {
         guard count <= 64, arguments.count <= count else { return nil }
         let facts = f.nativeFacts
         var given: UInt64 = 0
+        // Each argument's slot, 6 bits apiece for the first ten: found once here, not again by each pass below.
+        var packed: UInt64 = 0
         for k in arguments.indices {
             guard let slot = boundSlot(f, facts, arguments[k], position: k) else { return nil }
             let bit: UInt64 = 1 << UInt64(slot)
             guard given & bit == 0 else { return nil }
             given |= bit
+            if k < 10 { packed |= UInt64(slot) << UInt64(6 * k) }
+        }
+        let slots = packed
+        @inline(__always) func slotOf(_ k: Int) -> Int {
+            k < 10 ? Int(truncatingIfNeeded: (slots >> UInt64(6 * k)) & 63)
+                : boundSlot(f, facts, arguments[k], position: k) ?? k
         }
         if case .native(let native) = f.body, let facts, facts.defaultArguments.count == count,
            f.locals.isEmpty, f.captured.isEmpty,
@@ -102,14 +110,14 @@ extension Interpreter {
             // Whatever happens, the lists go back with the defaults in the slots this call wrote.
             defer {
                 for k in arguments.indices {
-                    let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
+                    let slot = slotOf(k)
                     values[slot] = facts.defaultArguments[slot]
                 }
                 f.spareArguments = values
                 f.spareSpans = spans
             }
             for k in arguments.indices {
-                let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
+                let slot = slotOf(k)
                 values[slot] = try eval(arguments[k].value)
                 spans[slot] = arguments[k].value.span
             }
@@ -124,7 +132,7 @@ extension Interpreter {
         }
         var spans: [Span]? = f.userBody == nil ? [Span](repeating: callSpan, count: count) : nil
         for k in arguments.indices {
-            let slot = boundSlot(f, facts, arguments[k], position: k) ?? k
+            let slot = slotOf(k)
             stack[base + slot] = try eval(arguments[k].value)
             spans?[slot] = arguments[k].value.span
         }

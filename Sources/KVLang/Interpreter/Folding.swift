@@ -1,8 +1,8 @@
 /// Constant folding, decided while evaluating: a unit literal (`16 GiB`, `128 KiB/token`) or any arithmetic on
 /// numbers, units and global names has the same value every time while the globals and the unit table are
 /// unchanged, so the node keeps its value and later evaluations read it instead of redoing the lookups, dimension
-/// products and display-unit bookkeeping. Global names keep what they named the same way (a call to `min` skips the
-/// dictionary lookup). Nothing is folded ahead of time: a node is folded after it evaluated without error, so
+/// products and display-unit bookkeeping. Global names keep what they named the same way (a call to `min`, or a
+/// sweep's `llama3_8b`, skips the dictionary lookup). Nothing is folded ahead of time: a node is folded after it evaluated without error, so
 /// errors and their spans are exactly those of plain evaluation.
 extension Interpreter {
     /// Identifies the state folded values depend on: the unit table's generation (process-wide, never reused)
@@ -16,16 +16,19 @@ extension Interpreter {
         guard e.foldKey == key else { return nil }
         if let q = e.folded { return .quantity(q) }
         if let f = e.foldedFunction { return .function(f.takeUnretainedValue()) }
-        return nil
+        return e.foldedValue
     }
 
-    /// Remembers a global name's value when it is a quantity or a function.
+    /// Remembers a global name's value: a quantity or a function without reference counting, anything else held.
+    /// Values are immutable, and the key changes with every change to a global (undo included), so a name read
+    /// under the same key names the same value. A node keeps at most one value it no longer names alive, until it
+    /// is next evaluated.
     @inline(__always)
     func foldName(_ e: Expr, _ v: Value, key: Int) {
         switch v {
-        case .quantity(let q): e.folded = q; e.foldedFunction = nil
-        case .function(let f): e.folded = nil; e.foldedFunction = Unmanaged.passUnretained(f)
-        default: return
+        case .quantity(let q): e.folded = q; e.foldedFunction = nil; e.foldedValue = nil
+        case .function(let f): e.folded = nil; e.foldedFunction = Unmanaged.passUnretained(f); e.foldedValue = nil
+        default: e.folded = nil; e.foldedFunction = nil; e.foldedValue = v
         }
         e.foldKey = key
     }

@@ -37,6 +37,9 @@ public final class Expr: @unchecked Sendable {
     static let neverConstant = Int.min
     @exclusivity(unchecked) var folded: Quantity?
     @exclusivity(unchecked) var foldedFunction: Unmanaged<Function>?
+    /// For a global `.name` that named anything else (a model or accelerator record, a list, a string): the value,
+    /// held, so a sweep's `memory(llama3_8b, H100, …)` does not hash the two names at every point.
+    @exclusivity(unchecked) var foldedValue: Value?
 
     /// The hot node kinds again, without payloads: the interpreter dispatches on `tag` and reads the operands
     /// through unowned references (the strong ones live in `kind`), so evaluating them costs no reference counting.

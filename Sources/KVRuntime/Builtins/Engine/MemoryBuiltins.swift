@@ -182,24 +182,30 @@ enum MemoryBuiltins {
     /// Not needed for a kv_capacity result ("none" by default).
     static let explainGPU = ParameterSpec("gpu", .custom("an accelerator record"))
 
-    /// A plan as a record. Its fields are always the same, so each record starts as a copy of one whose keys are
-    /// already in place (shared, not rebuilt) and only the values are written.
+    /// A plan as a record. Its fields are always the same, so each record shares one set of keys (ten keys have
+    /// no hash table: the record's keys are the template's storage, not rebuilt) and only the values are new.
     static func planRecord(_ p: MemoryPlan, _ i: Interpreter) -> Record { planRecord(p, units: i.engineUnits) }
 
     static func planRecord(_ p: MemoryPlan, units u: EngineUnits) -> Record {
-        var r = planTemplate
-        r.values[0] = u.bytes(p.weights)
-        r.values[1] = u.bytes(p.kvCache)
-        r.values[2] = u.bytes(p.activation)
-        r.values[3] = u.bytes(p.total)
-        r.values[4] = u.bytes(p.capacity)
-        r.values[5] = u.bytes(p.free)
-        r.values[6] = .bool(p.fits)
-        r.values[7] = u.percent(p.utilization)
-        r.values[8] = .number(Double(p.stage))
-        r.values[9] = u.devices(Double(p.devices))
-        return r
+        // The values in a new list, the keys shared with the template's: a copy of the template's values (made
+        // by the first write to them) cost twice what building the list does.
+        var v = ContiguousArray<Value>()
+        v.reserveCapacity(10)
+        v.append(u.bytes(p.weights))
+        v.append(u.bytes(p.kvCache))
+        v.append(u.bytes(p.activation))
+        v.append(u.bytes(p.total))
+        v.append(u.bytes(p.capacity))
+        v.append(u.bytes(p.free))
+        v.append(.bool(p.fits))
+        v.append(u.percent(p.utilization))
+        v.append(.number(Double(p.stage)))
+        v.append(u.devices(Double(p.devices)))
+        return Record(uncheckedUniqueKeys: planKeys, values: v)
     }
+
+    /// planRecord's fields, in order.
+    static let planKeys = planTemplate.keys
 
     /// planRecord's fields, in order, with placeholder values.
     static let planTemplate: Record = {

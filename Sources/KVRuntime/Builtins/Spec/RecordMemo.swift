@@ -52,7 +52,11 @@ final class RecordMemo: Sendable {
         guard !record.isEmpty else { return try convert() }
         let identity = RecordIdentity(record)
         let hit = entries.withLock { entries -> Converted? in
-            for e in entries where e.identity == identity && e.table === table { return e.converted }
+            // By index, reading two fields in place: `for e in entries` copied each entry passed over (its record,
+            // table and conversion retained and released).
+            for i in entries.indices where entries[i].identity == identity && entries[i].table === table {
+                return entries[i].converted
+            }
             return nil
         }
         if let hit { return hit }

@@ -5,9 +5,12 @@ enum WholeNumber {
     static let largest = 1 << 53
 
     static func exactly(_ v: Double, in range: ClosedRange<Int>) -> Int? {
-        guard v.isFinite, v == v.rounded(), v >= Double(range.lowerBound), v <= Double(range.upperBound),
-              abs(v) <= Double(largest) else { return nil }
-        return Int(v)
+        // The comparisons are false for a NaN and bound the rest to ±2^53, so Int(v) cannot trap; it truncates,
+        // and the round trip is exact only for a whole number (one conversion each way instead of a call to libm's
+        // round: a sweep point checks five numbers).
+        guard v >= Double(range.lowerBound), v <= Double(range.upperBound), abs(v) <= Double(largest) else { return nil }
+        let i = Int(v)
+        return Double(i) == v ? i : nil
     }
 
     /// "a whole number from 1 to 1,048,576", "a whole number of at least 0".
