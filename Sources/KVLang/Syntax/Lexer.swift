@@ -13,6 +13,7 @@ struct Lexer {
     init(file: SourceFile) {
         self.file = file
         self.b = file.bytes
+        tokens.reserveCapacity(b.count / 4)
     }
 
     static func tokenize(_ file: SourceFile) throws(Diagnostic) -> (tokens: [Token], docs: [Int: String]) {
@@ -127,44 +128,61 @@ struct Lexer {
         return nil
     }
 
-    private static let keywords: [String: Keyword] = Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
+    /// Keywords by their bytes, so a name is checked without hashing a string (the stdlib has ~10⁴ names).
+    private static let keywordBytes: [([UInt8], Keyword)] = Keyword.allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    private func keyword(_ start: Int, _ end: Int) -> Keyword? {
+        guard end - start <= 9, b[start] >= UInt8(ascii: "a") else { return nil }
+        for (bytes, k) in Lexer.keywordBytes where bytes.count == end - start && bytes[0] == b[start] {
+            if b[start..<end].elementsEqual(bytes) { return k }
+        }
+        return nil
+    }
 
     private mutating func identifier(_ start: Int, _ space: Bool) {
-        while i < b.count && isIdentContinue(at: i) { i += 1 }
+        var ascii = true
+        while i < b.count && isIdentContinue(at: i) {
+            if b[i] >= 0x80 { ascii = false }
+            i += 1
+        }
+        if ascii, let k = keyword(start, i) {
+            add(.keyword(k), start, space)
+            return
+        }
         var text = String(decoding: b[start..<i], as: UTF8.self)
         // Greek small mu (U+03BC) and the micro sign (U+00B5) look alike and are typed alike: both mean micro.
-        if text.unicodeScalars.contains("\u{3BC}") { text = text.replacingOccurrences(of: "\u{3BC}", with: "\u{B5}") }
-        if i - start <= 9, b[start] >= UInt8(ascii: "a"), let k = Lexer.keywords[text] {
-            add(.keyword(k), start, space)
-        } else {
-            add(.identifier(text), start, space)
+        if !ascii, text.unicodeScalars.contains("\u{3BC}") {
+            text = text.replacingOccurrences(of: "\u{3BC}", with: "\u{B5}")
         }
+        add(.identifier(text), start, space)
     }
 
     private mutating func number(_ start: Int, _ space: Bool) throws(Diagnostic) {
-        var digits = ""
+        // The literal is read from its bytes at the end; underscores (digit grouping) are dropped then.
+        var underscores = false
         func scanDigits(_ lexer: inout Lexer) {
             while lexer.i < lexer.b.count, lexer.isDigit(lexer.b[lexer.i]) || lexer.b[lexer.i] == UInt8(ascii: "_") {
-                if lexer.b[lexer.i] != UInt8(ascii: "_") { digits.append(Character(UnicodeScalar(lexer.b[lexer.i]))) }
+                if lexer.b[lexer.i] == UInt8(ascii: "_") { underscores = true }
                 lexer.i += 1
             }
         }
         scanDigits(&self)
-        if i < b.count, b[i] == UInt8(ascii: ","), b[start] != UInt8(ascii: "."), digits.count == i - start {
+        if i < b.count, b[i] == UInt8(ascii: ","), b[start] != UInt8(ascii: "."), !underscores {
             try rejectGrouping(start)
         }
         // A fraction needs a digit after the dot, so `1..8` stays a range.
         if i + 1 < b.count, b[i] == UInt8(ascii: "."), isDigit(b[i + 1]) {
-            digits.append("."); i += 1; scanDigits(&self)
+            i += 1; scanDigits(&self)
         }
         if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
             var j = i + 1
             if j < b.count, b[j] == UInt8(ascii: "+") || b[j] == UInt8(ascii: "-") { j += 1 }
             if j < b.count, isDigit(b[j]) {
-                digits += String(decoding: b[i..<j], as: UTF8.self)
                 i = j; scanDigits(&self)
             }
         }
+        var digits = String(decoding: b[start..<i], as: UTF8.self)
+        if underscores { digits.removeAll { $0 == "_" } }
         if b[i - 1] == UInt8(ascii: "_") {
             throw Diagnostic(.syntax, "a number cannot end with `_`", at: span(start, i))
         }
