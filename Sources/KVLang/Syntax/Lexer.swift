@@ -272,9 +272,11 @@ struct Lexer {
         (UInt8(ascii: "<"), UInt8(ascii: "="), .le), (UInt8(ascii: ">"), UInt8(ascii: "="), .ge),
     ]
 
-    private static let oneByte: [UInt8: Punct] = {
-        var table: [UInt8: Punct] = [:]
-        for p in Punct.allCases where p.rawValue.utf8.count == 1 { table[p.rawValue.utf8.first ?? 0] = p }
+    /// One-byte punctuation by byte value: a table, not a dictionary (a UInt8-keyed dictionary's first use costs a
+    /// conformance scan at start-up).
+    private static let oneByte: [Punct?] = {
+        var table = [Punct?](repeating: nil, count: 256)
+        for p in Punct.allCases where p.rawValue.utf8.count == 1 { table[Int(p.rawValue.utf8.first ?? 0)] = p }
         return table
     }()
 
@@ -287,7 +289,7 @@ struct Lexer {
                 return
             }
         }
-        guard let p = Lexer.oneByte[b[i]] else { throw unexpectedCharacter(at: i) }
+        guard let p = Lexer.oneByte[Int(b[i])] else { throw unexpectedCharacter(at: i) }
         switch p {
         case .lparen, .lbracket, .lbrace: brackets.append(b[i])
         case .rparen, .rbracket, .rbrace: if !brackets.isEmpty { brackets.removeLast() }
