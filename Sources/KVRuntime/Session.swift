@@ -16,8 +16,12 @@ public final class Session {
         let builtins = Builtins.all
         Builtins.register(builtins, in: interpreter)
         guard let files else { return }
-        for (name, text) in files {
-            _ = try run(SourceFile(name: name, text: text))
+        // All files on one big-stack thread: a thread per file cost a thread start and fresh stack pages each.
+        let interpreter = self.interpreter
+        try BigStack.run { () throws(Diagnostic) in
+            for (name, text) in files {
+                try interpreter.run(try Parser.parse(SourceFile(name: name, text: text))) { _, _ in }
+            }
         }
         // The Swift side and the stdlib must agree: builtin signatures, and the unit names Swift prints in.
         let problems = Builtins.mismatches(builtins, in: interpreter) + KnownNames.missing(in: interpreter.units)

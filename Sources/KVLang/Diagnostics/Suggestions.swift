@@ -1,13 +1,15 @@
 /// "Did you mean …?" by edit distance: the closest candidates within a third of the name's length.
 public enum Suggestions {
     public static func closest(to name: String, in candidates: some Sequence<String>, limit: Int = 1) -> [String] {
-        let maxDistance = max(1, name.count / 3)
+        let count = name.count, maxDistance = max(1, count / 3)
+        let lowered = name.lowercased()  // once, not twice per candidate: the resolver calls this at start-up
         var scored: [(Int, String)] = []
         for c in candidates where c != name {
             // Case-only differences (gib → GiB) are the most likely slip; for very short names any other
             // one-letter name would be "close", which helps nobody.
-            if c.lowercased() != name.lowercased(), name.count < 3 { continue }
-            let d = c.lowercased() == name.lowercased() ? 0 : distance(name, c, cap: maxDistance)
+            let caseOnly = c.lowercased() == lowered
+            if !caseOnly, count < 3 { continue }
+            let d = caseOnly ? 0 : distance(name, c, cap: maxDistance)
             if d <= maxDistance { scored.append((d, c)) }
         }
         scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
