@@ -8,7 +8,9 @@ struct Lexer {
     private(set) var tokens: [Token] = []
     /// Doc-comment text keyed by the byte offset of the token it documents.
     private(set) var docs: [Int: String] = [:]
-    private var pendingDoc: [String] = []
+    /// The `##` lines since the last token, joined by newlines as they come (joining an array per doc block cost
+    /// more than lexing the rest of the stdlib's comments).
+    private var pendingDoc: String?
 
     init(file: SourceFile) {
         self.file = file
@@ -46,8 +48,10 @@ struct Lexer {
                 let isDoc = i + 1 < b.count && b[i + 1] == UInt8(ascii: "#")
                 while i < b.count && b[i] != UInt8(ascii: "\n") { i += 1 }
                 if isDoc {
-                    let text = String(decoding: b[(start + 2)..<i], as: UTF8.self)
-                    pendingDoc.append(text.hasPrefix(" ") ? String(text.dropFirst()) : text)
+                    // One space after `##` is the comment's margin, not its text.
+                    let from = start + 2 < i && b[start + 2] == UInt8(ascii: " ") ? start + 3 : start + 2
+                    if pendingDoc == nil { pendingDoc = "" } else { pendingDoc?.append("\n") }
+                    pendingDoc?.append(String(decoding: b[from..<i], as: UTF8.self))
                 }
                 space = true; continue
             case UInt8(ascii: "\n"):
@@ -78,9 +82,9 @@ struct Lexer {
     }
 
     private mutating func add(_ kind: Token.Kind, _ start: Int, _ space: Bool) {
-        if !pendingDoc.isEmpty, kind != .newline {
-            docs[start] = pendingDoc.joined(separator: "\n")
-            pendingDoc = []
+        if let doc = pendingDoc, kind != .newline {
+            docs[start] = doc
+            pendingDoc = nil
         }
         tokens.append(Token(kind: kind, span: span(start, i), spaceBefore: space))
     }
