@@ -53,4 +53,18 @@ final class StartupLexingTests: XCTestCase {
         XCTAssertNotEqual(Eval.quantity("(4 GiB/s) / (2 s)").1, "Information")
         XCTAssertEqual(Eval.quantity("(4 GiB/s) / (2 s) * (1 s) * (1 s)").1, "Information")
     }
+
+    func testEditDistanceByBytesAndByCharacters() {
+        // Textbook values: kitten → sitting is 3 edits, flaw → lawn 2.
+        XCTAssertEqual(Suggestions.distance("kitten", "sitting", cap: 5), 3)
+        XCTAssertEqual(Suggestions.distance("flaw", "lawn", cap: 5), 2)
+        XCTAssertEqual(Suggestions.distance("kitten", "sitting", cap: 2), 3)  // over the cap: cap + 1
+        XCTAssertEqual(Suggestions.distance("a", "abcdef", cap: 2), 3)
+        XCTAssertEqual(Suggestions.distance("", "ab", cap: 5), 2)
+        // Non-ASCII goes by characters: µs → us is one edit, and é written as e + combining accent is é.
+        XCTAssertEqual(Suggestions.distance("µs", "us", cap: 3), 1)
+        XCTAssertEqual(Suggestions.distance("e\u{301}x", "\u{E9}x", cap: 3), 0)
+        XCTAssertEqual(Suggestions.distance("a\r\nb", "a\nb", cap: 3), 1)  // CRLF is one character
+        XCTAssertEqual(Suggestions.closest(to: "byts", in: ["bytes", "bits", "tokens"]), ["bits"])
+    }
 }

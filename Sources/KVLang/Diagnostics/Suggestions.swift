@@ -22,7 +22,18 @@ public enum Suggestions {
 
     /// Levenshtein distance, giving up early once every path exceeds `cap`.
     public static func distance(_ a: String, _ b: String, cap: Int) -> Int {
-        let a = Array(a), b = Array(b)
+        // Plain ASCII (no CR, which joins LF into one character) is one character per byte: compare bytes, and
+        // skip a pair whose lengths differ too much before copying anything. The resolver calls this for every
+        // global name used in a function, so it runs hundreds of times at start-up.
+        func plain(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D } }
+        if plain(a), plain(b) {
+            if abs(a.utf8.count - b.utf8.count) > cap { return cap + 1 }
+            return levenshtein(Array(a.utf8), Array(b.utf8), cap: cap)
+        }
+        return levenshtein(Array(a), Array(b), cap: cap)
+    }
+
+    private static func levenshtein<E: Equatable>(_ a: [E], _ b: [E], cap: Int) -> Int {
         if abs(a.count - b.count) > cap { return cap + 1 }
         var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
         for i in 1...max(a.count, 1) where !a.isEmpty {
