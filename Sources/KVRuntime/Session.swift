@@ -16,8 +16,17 @@ public final class Session {
         let builtins = Builtins.all
         Builtins.register(builtins, in: interpreter)
         guard let files else { return }
-        for (name, text) in files {
-            _ = try run(SourceFile(name: name, text: text))
+        // All files on one big-stack thread: a thread per file cost a thread start and fresh stack pages each.
+        // Statements run without `Interpreter.run`'s per-statement snapshot: a stdlib that fails fails the session,
+        // so there is nothing to roll back, and each snapshot made the next `unit` declaration copy the whole unit
+        // table (a quadratic third of loading the stdlib).
+        let interpreter = self.interpreter
+        try BigStack.run { () throws(Diagnostic) in
+            for (name, text) in files {
+                for statement in try Parser.parse(SourceFile(name: name, text: text)).statements {
+                    _ = try interpreter.execute(statement)
+                }
+            }
         }
         // The Swift side and the stdlib must agree: builtin signatures, and the unit names Swift prints in.
         let problems = Builtins.mismatches(builtins, in: interpreter) + KnownNames.missing(in: interpreter.units)

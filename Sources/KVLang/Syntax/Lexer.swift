@@ -8,11 +8,14 @@ struct Lexer {
     private(set) var tokens: [Token] = []
     /// Doc-comment text keyed by the byte offset of the token it documents.
     private(set) var docs: [Int: String] = [:]
-    private var pendingDoc: [String] = []
+    /// The `##` lines since the last token, joined by newlines as they come (joining an array per doc block cost
+    /// more than lexing the rest of the stdlib's comments).
+    private var pendingDoc: String?
 
     init(file: SourceFile) {
         self.file = file
         self.b = file.bytes
+        tokens.reserveCapacity(b.count / 4)
     }
 
     static func tokenize(_ file: SourceFile) throws(Diagnostic) -> (tokens: [Token], docs: [Int: String]) {
@@ -45,8 +48,10 @@ struct Lexer {
                 let isDoc = i + 1 < b.count && b[i + 1] == UInt8(ascii: "#")
                 while i < b.count && b[i] != UInt8(ascii: "\n") { i += 1 }
                 if isDoc {
-                    let text = String(decoding: b[(start + 2)..<i], as: UTF8.self)
-                    pendingDoc.append(text.hasPrefix(" ") ? String(text.dropFirst()) : text)
+                    // One space after `##` is the comment's margin, not its text.
+                    let from = start + 2 < i && b[start + 2] == UInt8(ascii: " ") ? start + 3 : start + 2
+                    if pendingDoc == nil { pendingDoc = "" } else { pendingDoc?.append("\n") }
+                    pendingDoc?.append(String(decoding: b[from..<i], as: UTF8.self))
                 }
                 space = true; continue
             case UInt8(ascii: "\n"):
@@ -77,9 +82,9 @@ struct Lexer {
     }
 
     private mutating func add(_ kind: Token.Kind, _ start: Int, _ space: Bool) {
-        if !pendingDoc.isEmpty, kind != .newline {
-            docs[start] = pendingDoc.joined(separator: "\n")
-            pendingDoc = []
+        if let doc = pendingDoc, kind != .newline {
+            docs[start] = doc
+            pendingDoc = nil
         }
         tokens.append(Token(kind: kind, span: span(start, i), spaceBefore: space))
     }
@@ -127,44 +132,61 @@ struct Lexer {
         return nil
     }
 
-    private static let keywords: [String: Keyword] = Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
+    /// Keywords by their bytes, so a name is checked without hashing a string (the stdlib has ~10⁴ names).
+    private static let keywordBytes: [([UInt8], Keyword)] = Keyword.allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    private func keyword(_ start: Int, _ end: Int) -> Keyword? {
+        guard end - start <= 9, b[start] >= UInt8(ascii: "a") else { return nil }
+        for (bytes, k) in Lexer.keywordBytes where bytes.count == end - start && bytes[0] == b[start] {
+            if b[start..<end].elementsEqual(bytes) { return k }
+        }
+        return nil
+    }
 
     private mutating func identifier(_ start: Int, _ space: Bool) {
-        while i < b.count && isIdentContinue(at: i) { i += 1 }
+        var ascii = true
+        while i < b.count && isIdentContinue(at: i) {
+            if b[i] >= 0x80 { ascii = false }
+            i += 1
+        }
+        if ascii, let k = keyword(start, i) {
+            add(.keyword(k), start, space)
+            return
+        }
         var text = String(decoding: b[start..<i], as: UTF8.self)
         // Greek small mu (U+03BC) and the micro sign (U+00B5) look alike and are typed alike: both mean micro.
-        if text.unicodeScalars.contains("\u{3BC}") { text = text.replacingOccurrences(of: "\u{3BC}", with: "\u{B5}") }
-        if i - start <= 9, b[start] >= UInt8(ascii: "a"), let k = Lexer.keywords[text] {
-            add(.keyword(k), start, space)
-        } else {
-            add(.identifier(text), start, space)
+        if !ascii, text.unicodeScalars.contains("\u{3BC}") {
+            text = text.replacingOccurrences(of: "\u{3BC}", with: "\u{B5}")
         }
+        add(.identifier(text), start, space)
     }
 
     private mutating func number(_ start: Int, _ space: Bool) throws(Diagnostic) {
-        var digits = ""
+        // The literal is read from its bytes at the end; underscores (digit grouping) are dropped then.
+        var underscores = false
         func scanDigits(_ lexer: inout Lexer) {
             while lexer.i < lexer.b.count, lexer.isDigit(lexer.b[lexer.i]) || lexer.b[lexer.i] == UInt8(ascii: "_") {
-                if lexer.b[lexer.i] != UInt8(ascii: "_") { digits.append(Character(UnicodeScalar(lexer.b[lexer.i]))) }
+                if lexer.b[lexer.i] == UInt8(ascii: "_") { underscores = true }
                 lexer.i += 1
             }
         }
         scanDigits(&self)
-        if i < b.count, b[i] == UInt8(ascii: ","), b[start] != UInt8(ascii: "."), digits.count == i - start {
+        if i < b.count, b[i] == UInt8(ascii: ","), b[start] != UInt8(ascii: "."), !underscores {
             try rejectGrouping(start)
         }
         // A fraction needs a digit after the dot, so `1..8` stays a range.
         if i + 1 < b.count, b[i] == UInt8(ascii: "."), isDigit(b[i + 1]) {
-            digits.append("."); i += 1; scanDigits(&self)
+            i += 1; scanDigits(&self)
         }
         if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
             var j = i + 1
             if j < b.count, b[j] == UInt8(ascii: "+") || b[j] == UInt8(ascii: "-") { j += 1 }
             if j < b.count, isDigit(b[j]) {
-                digits += String(decoding: b[i..<j], as: UTF8.self)
                 i = j; scanDigits(&self)
             }
         }
+        var digits = String(decoding: b[start..<i], as: UTF8.self)
+        if underscores { digits.removeAll { $0 == "_" } }
         if b[i - 1] == UInt8(ascii: "_") {
             throw Diagnostic(.syntax, "a number cannot end with `_`", at: span(start, i))
         }
@@ -254,9 +276,11 @@ struct Lexer {
         (UInt8(ascii: "<"), UInt8(ascii: "="), .le), (UInt8(ascii: ">"), UInt8(ascii: "="), .ge),
     ]
 
-    private static let oneByte: [UInt8: Punct] = {
-        var table: [UInt8: Punct] = [:]
-        for p in Punct.allCases where p.rawValue.utf8.count == 1 { table[p.rawValue.utf8.first ?? 0] = p }
+    /// One-byte punctuation by byte value: a table, not a dictionary (a UInt8-keyed dictionary's first use costs a
+    /// conformance scan at start-up).
+    private static let oneByte: [Punct?] = {
+        var table = [Punct?](repeating: nil, count: 256)
+        for p in Punct.allCases where p.rawValue.utf8.count == 1 { table[Int(p.rawValue.utf8.first ?? 0)] = p }
         return table
     }()
 
@@ -269,7 +293,7 @@ struct Lexer {
                 return
             }
         }
-        guard let p = Lexer.oneByte[b[i]] else { throw unexpectedCharacter(at: i) }
+        guard let p = Lexer.oneByte[Int(b[i])] else { throw unexpectedCharacter(at: i) }
         switch p {
         case .lparen, .lbracket, .lbrace: brackets.append(b[i])
         case .rparen, .rbracket, .rbrace: if !brackets.isEmpty { brackets.removeLast() }

@@ -227,10 +227,12 @@ public struct Parser {
         }
     }
 
-    private mutating func binaryLevel(_ ops: [Token.Kind: BinaryOp],
+    /// `ops` maps a token to its operator at this level: a switch, not a dictionary (building and hashing one per
+    /// call was a tenth of loading the stdlib).
+    private mutating func binaryLevel(_ ops: (Token.Kind) -> BinaryOp?,
                                       _ next: (inout Parser) throws(Diagnostic) -> Expr) throws(Diagnostic) -> Expr {
         var left = try next(&self)
-        while let op = ops[kind] {
+        while let op = ops(kind) {
             let opSpan = advance().span
             skipNewlines()
             let right = try nested { p throws(Diagnostic) in try next(&p) }
@@ -240,7 +242,9 @@ public struct Parser {
     }
 
     private mutating func or() throws(Diagnostic) -> Expr {
-        try binaryLevel([.keyword(.or): .or]) { p throws(Diagnostic) in try p.and() }
+        try binaryLevel({ if case .keyword(.or) = $0 { return .or } else { return nil } }) { p throws(Diagnostic) in
+            try p.and()
+        }
     }
 
     /// `a and b`; an `and` that begins another where clause (`and name = …`) ends the expression instead.
@@ -266,17 +270,36 @@ public struct Parser {
         return Expr(.unary(.not, operand), start.to(operand.span))
     }
 
-    private static let comparisons: [Token.Kind: BinaryOp] = [
-        .punct(.eq): .eq, .punct(.ne): .ne, .punct(.lt): .lt, .punct(.le): .le, .punct(.gt): .gt, .punct(.ge): .ge,
-    ]
+    private static func comparisons(_ kind: Token.Kind) -> BinaryOp? {
+        guard case .punct(let p) = kind else { return nil }
+        switch p {
+        case .eq: return .eq
+        case .ne: return .ne
+        case .lt: return .lt
+        case .le: return .le
+        case .gt: return .gt
+        case .ge: return .ge
+        default: return nil
+        }
+    }
+
+    private static func additiveOp(_ kind: Token.Kind) -> BinaryOp? {
+        guard case .punct(let p) = kind else { return nil }
+        return p == .plus ? .add : p == .minus ? .sub : nil
+    }
+
+    private static func multiplicativeOp(_ kind: Token.Kind) -> BinaryOp? {
+        guard case .punct(let p) = kind else { return nil }
+        return p == .star ? .mul : p == .slash ? .div : nil
+    }
 
     private mutating func comparison() throws(Diagnostic) -> Expr {
         let left = try range()
-        guard let op = Parser.comparisons[kind] else { return left }
+        guard let op = Parser.comparisons(kind) else { return left }
         let opSpan = advance().span
         skipNewlines()
         let right = try range()
-        if Parser.comparisons[kind] != nil {
+        if Parser.comparisons(kind) != nil {
             throw Diagnostic(.syntax, "comparisons do not chain", at: tok.span, hint: "use `and`: `a < b and b < c`")
         }
         return Expr(.binary(op, left, right, op: opSpan), left.span.to(right.span))
@@ -291,11 +314,11 @@ public struct Parser {
     }
 
     private mutating func additive() throws(Diagnostic) -> Expr {
-        try binaryLevel([.punct(.plus): .add, .punct(.minus): .sub]) { p throws(Diagnostic) in try p.multiplicative() }
+        try binaryLevel(Parser.additiveOp) { p throws(Diagnostic) in try p.multiplicative() }
     }
 
     private mutating func multiplicative() throws(Diagnostic) -> Expr {
-        try binaryLevel([.punct(.star): .mul, .punct(.slash): .div]) { p throws(Diagnostic) in try p.unary() }
+        try binaryLevel(Parser.multiplicativeOp) { p throws(Diagnostic) in try p.unary() }
     }
 
     private mutating func unary() throws(Diagnostic) -> Expr {

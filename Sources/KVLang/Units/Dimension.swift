@@ -75,6 +75,17 @@ enum DimensionInterner {
     private static let lock = NSLock()
     private static let terms = Interner<[Dimension.Term]>(first: [])
     nonisolated(unsafe) private static var products: [ProductKey: Int32] = [:]
+    /// Products and quotients (sign ±1, nearly all of them) keyed by one Int: a struct key's Hashable conformance
+    /// costs a scan of the binary's conformance records on first use, which every process paid at start-up.
+    nonisolated(unsafe) private static var plainProducts: [Int: Int32] = [:]
+
+    /// `a`, `b` and the sign packed into one Int, or nil for any other exponent.
+    private static func plainKey(_ a: Int32, _ b: Int32, _ sign: Rational) -> Int? {
+        guard a >= 0, b >= 0 else { return nil }
+        let s: Int
+        if sign == .one { s = 0 } else if sign == .minusOne { s = 1 } else { return nil }
+        return Int(a) << 32 | Int(b) << 1 | s  // a < 2³¹ and b << 1 < 2³²: distinct keys for distinct triples
+    }
 
     static func intern(_ t: [Dimension.Term]) -> Int32 { terms.intern(t) }
 
@@ -83,12 +94,15 @@ enum DimensionInterner {
     static func cachedProduct(_ a: Int32, _ b: Int32, _ sign: Rational) -> Int32? {
         lock.lock()
         defer { lock.unlock() }
+        if let key = plainKey(a, b, sign) { return plainProducts[key] }
         return products[ProductKey(a: a, b: b, sign: sign)]
     }
 
     static func cacheProduct(_ a: Int32, _ b: Int32, _ sign: Rational, _ result: Int32) {
         lock.lock()
-        products[ProductKey(a: a, b: b, sign: sign)] = result
+        if let key = plainKey(a, b, sign) { plainProducts[key] = result } else {
+            products[ProductKey(a: a, b: b, sign: sign)] = result
+        }
         lock.unlock()
     }
 }

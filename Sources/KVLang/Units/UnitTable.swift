@@ -32,13 +32,10 @@ public final class UnitTable: @unchecked Sendable {
     public private(set) var units: [Unit] = []
     private var unitIndex: [String: Int] = [:]
     private var dimensionIndex: [String: Dimension] = [:]
-    /// Rescaling ladders: for an unprefixed unit and a family, its prefixed forms by increasing factor.
-    private var ladders: [LadderKey: [Int]] = [:]
-
-    struct LadderKey: Hashable {
-        let unit: Int
-        let family: String
-    }
+    /// Rescaling ladders: for an unprefixed unit and a family, its prefixed forms by increasing factor. Keyed by
+    /// Int then String, not by a struct of both: each new Hashable key type costs a scan of the binary's conformance
+    /// records when a process first uses it (~0.35 M instructions at start-up).
+    private var ladders: [Int: [String: [Int]]] = [:]
 
     /// Memos of products and quotients by operand ids (Units/OperandCache.swift); a copy starts with empty ones.
     let dimensionProducts = OperandCache()
@@ -160,7 +157,7 @@ public final class UnitTable: @unchecked Sendable {
                     if isSymbol, index == 0, prefix.ladder { ladder.append(units.count - 1) }
                 }
             }
-            ladders[LadderKey(unit: first, family: family)] = ladder.sorted { units[$0].factor < units[$1].factor }
+            ladders[first, default: [:]][family] = ladder.sorted { units[$0].factor < units[$1].factor }
         }
     }
 
@@ -171,7 +168,7 @@ public final class UnitTable: @unchecked Sendable {
     /// The prefixed forms of `unit` in `family`, by increasing factor (the unit itself included).
     func ladder(for unit: Int, family: String) -> [Int]? {
         let root = units[unit].prefixOf ?? unit
-        return ladders[LadderKey(unit: root, family: family)]
+        return ladders[root]?[family]
     }
 
     // MARK: Names
