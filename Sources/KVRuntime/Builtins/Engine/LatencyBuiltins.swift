@@ -57,18 +57,22 @@ enum LatencyBuiltins {
         r.input = try a.int("input")
         r.output = try a.int("output")
         r.tp = try a.int("tp")
-        if case .quantity(let q) = try a.value("dtype"), q.value == 1 {
-            throw a.error("`dtype` of 1 B/param is ambiguous for latency: fp8 computes on FP8 tensor cores, int8 is "
-                          + "weight-only", at: "dtype", hint: "write dtype: \"fp8\" or dtype: \"int8\"")
-        }
-        if let d = try a.dtype("dtype") {
-            r.dtype = d
-        } else if let q = m.checkpoint {
-            // A quantized checkpoint: its bits, fp8 when its format is a float one.
-            r.dtype = q.bits >= 16 ? .bf16 : q.bits > 4 ? (q.format.lowercased().contains("f") ? .fp8 : .int8) : .int4
-        }
+        r.dtype = try computeDtype(a, model: m)
         r.kvDtype = try a.dtype("kv_dtype")
         return r
+    }
+
+    /// The compute dtype: the argument, else the checkpoint's quantization (fp8 for a float format, int8 or int4
+    /// weight-only), else bf16. A 1 B/param constant is refused as ambiguous between fp8 and int8. serve() reads
+    /// its step times the same way.
+    static func computeDtype(_ a: Arguments, model m: ModelSpec) throws(Diagnostic) -> DType {
+        if case .quantity(let q) = try a.value("dtype"), q.value == 1 {
+            throw a.error("`dtype` of 1 B/param is ambiguous: fp8 computes on FP8 tensor cores, int8 is weight-only",
+                          at: "dtype", hint: "write dtype: \"fp8\" or dtype: \"int8\"")
+        }
+        if let d = try a.dtype("dtype") { return d }
+        guard let q = m.checkpoint else { return .bf16 }
+        return q.bits >= 16 ? .bf16 : q.bits > 4 ? (q.format.lowercased().contains("f") ? .fp8 : .int8) : .int4
     }
 
     static func slo(_ a: Arguments, _ name: String) throws(Diagnostic) -> Double? {

@@ -42,7 +42,7 @@ enum ServeBuiltins {
         var o = ServeOptions(capacityTokens: 1)
         o.tp = try a.int("tp")
         o.pp = try a.int("pp")
-        o.dtype = try computeDtype(a, model: m)
+        o.dtype = try LatencyBuiltins.computeDtype(a, model: m)
         // The pool is sized for this KV dtype (kv_capacity's "auto": the compute dtype), so the steps read it too.
         let kvDtype = memory.kvDtype ?? (memory.dtype.isQuantized ? .bf16 : memory.dtype)
         o.kvDtype = kvDtype
@@ -187,17 +187,5 @@ enum ServeBuiltins {
         if s == "auto" { return engine == .vllm ? .vllm : .sglang }
         guard let p = ServeCachePolicy(rawValue: s) else { throw a.error("internal: cache \"\(s)\"") }
         return p
-    }
-
-    /// The compute dtype as latency() reads it: the argument, else the checkpoint's quantization (fp8 for a float
-    /// format, int8 or int4 weight-only), else bf16. A 1 B/param constant is ambiguous between fp8 and int8.
-    static func computeDtype(_ a: Arguments, model m: ModelSpec) throws(Diagnostic) -> DType {
-        if case .quantity(let q) = try a.value("dtype"), q.value == 1 {
-            throw a.error("`dtype` of 1 B/param is ambiguous: fp8 computes on FP8 tensor cores, int8 is weight-only",
-                          at: "dtype", hint: "write dtype: \"fp8\" or dtype: \"int8\"")
-        }
-        if let d = try a.dtype("dtype") { return d }
-        guard let q = m.checkpoint else { return .bf16 }
-        return q.bits >= 16 ? .bf16 : q.bits > 4 ? (q.format.lowercased().contains("f") ? .fp8 : .int8) : .int4
     }
 }
