@@ -72,7 +72,7 @@ final class LatencyHoldoutTests: XCTestCase {
     func testMissesAreStillOff() throws {
         for m in try Self.load() where Self.misses[m.id] != nil {
             let error = try LatencyCalibrationTests.predict(m, modelName: m.model) / m.measured - 1
-            XCTAssertGreaterThan(abs(error), m.kind == "a" ? 0.15 : 0.30, m.id)
+            XCTAssertGreaterThan(abs(error), LatencyCalibrationTests.tolerance(m.kind), m.id)
         }
     }
 }
