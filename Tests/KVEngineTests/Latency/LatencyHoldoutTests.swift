@@ -4,7 +4,9 @@ import XCTest
 
 /// latency() against published measurements that were NOT used to fit it (Fixtures/latency/holdout.json): gpt-fast
 /// rows calibration.json leaves out (int8/int4 at tp 8, Llama-3.1-405B, Mixtral int8, MI250X int8), lmdeploy
-/// 0.1's TurboMind (another engine: decode and TTFT on A100) and TensorRT-LLM 0.8's TTFT at tp 8. The defaults are
+/// 0.1's TurboMind (another engine: decode and TTFT on A100), TensorRT-LLM 0.8's TTFT at tp 8, and batch-1 decode
+/// on H100, which the calibration set lacks: torchao's Llama-3.1-8B table (gpt-fast's loop; bf16, int8, int4,
+/// float8) and NVIDIA NIM 1.8.0's Llama-3.3-70B fp8 at tp 2 (inter-token latency and TTFT). The defaults are
 /// the calibrated ones, unchanged. The tolerances: decode time per token ±15 %, TTFT ±30 %; the misses are
 /// listed below with the reason, each held to its own bound so that a change that moves them is seen.
 ///
@@ -13,6 +15,13 @@ import XCTest
 /// a GEMM padded to 54 tokens; the GEMV floor (LatencyConstants.gemvEfficiencyFloor, from datasheet ratios, not
 /// fitted) fixed that and brought it to −9 %, and uncovered that gpt-fast's int4 had been right only through the
 /// same padding: Llama-2-70B int4 went from +5 % to −22 %. Same count either way; nothing here was refitted.
+///
+/// The ten H100 rows, added later, were scored on the model as it stood (nothing changed for them): TTFT 2 of 2,
+/// decode 4 of 8 within tolerance. They show a systematic error: on H100 the model's batch-1 decode is slow —
+/// bf16 +12 %, int8 weight-only +25 %, NIM's fp8 inter-token latency +19 % and +22 % — where on A100 it is not.
+/// Hopper's bandwidth efficiency (0.65) was fitted on TTFT rows only (no H100 decode in the calibration set) and
+/// the per-layer overhead (59 µs) and weight-only factor (0.84) on gpt-fast's A100; the calibration set's own
+/// H100/H200 static-batch 2048 → 2048 throughput rows lean the same way (model slow by 25 % and 17 %).
 final class LatencyHoldoutTests: XCTestCase {
     /// Known misses: id → the bound it is held to, and why it is off.
     ///
@@ -27,7 +36,21 @@ final class LatencyHoldoutTests: XCTestCase {
     ///   0.9 takes 16.2 ms on the same GPU (calibration.json), while its 2048-token rows agree within 12 %: a fixed
     ///   cost of that engine's short prefill (its 1-token first token already takes 11 ms, a decode step and more)
     ///   that no roofline knows.
+    /// - torchao's int8 weight-only Llama-3.1-8B on H100 (+25 %, the model slow), in three parts: the H100 decode
+    ///   error its bf16 row shows (+12 %); lm_head, which torchao quantizes and the model streams at 16 bits (8.03
+    ///   GB a token against the 7.52 printed, +7 %); and the weight-only factor 0.84, fitted on gpt-fast's A100.
+    /// - NIM 1.8.0's Llama-3.3-70B fp8 tp 2 inter-token latency (+22 % at 5,000 → 500 tokens, +19 % at 500 → 2,000):
+    ///   18.6 ms a token for 35.3 GB per GPU is 1.90 TB/s with every overhead included, 0.57 of the H100's peak;
+    ///   the model streams at 0.65 but adds 4.7 ms of per-layer overhead (80 × 59 µs, gpt-fast's on A100) and
+    ///   1.5 ms of all-reduces. Its TTFT rows, compute-bound, are within 1 % and 4 %.
+    /// - torchao's float8 dynamic quantization, per tensor (−35 %, the model fast): the same weights and bytes run
+    ///   33 % faster with per-row scales (154.63 against 116.40 tok/s in one table, −14 % here): a per-tensor amax
+    ///   reduction and quantize kernel before each of the 7 linears of every layer, kernel choice the model cannot see.
     static let misses: [String: Double] = [
+        "torchao-llama31-8b-int8wo-h100": 0.30,
+        "nim180-llama33-70b-fp8-h100-tp2-5000x500-itl": 0.25,
+        "nim180-llama33-70b-fp8-h100-tp2-500x2000-itl": 0.25,
+        "torchao-llama31-8b-float8dq-tensor-h100": 0.40,
         "gptfast-llama31-405b-int8wo-a100-tp8": 0.35,
         "gptfast-llama2-70b-int4g32-a100-tp1": 0.25,
         "lmdeploy010-llama2-7b-fp16-a100-tp1-ttft-128": 0.40,
@@ -44,6 +67,7 @@ final class LatencyHoldoutTests: XCTestCase {
             let value: Double
             switch kind {
             case "a": value = 1 / (try XCTUnwrap(m["tokens_per_s"] as? Double))
+            case "tpot": value = (try XCTUnwrap(m["itl_ms"] as? Double)) / 1000
             default: value = (try XCTUnwrap(m["first_token_latency_ms"] as? Double)) / 1000
             }
             let dtypeName = try XCTUnwrap(r["dtype"] as? String)
@@ -60,7 +84,7 @@ final class LatencyHoldoutTests: XCTestCase {
 
     func testHoldoutWithinTolerance() throws {
         let rows = try Self.load()
-        XCTAssertEqual(rows.count, 26)
+        XCTAssertEqual(rows.count, 36)
         let failures = try LatencyCalibrationTests.outsideTolerance(rows, exceptions: Self.misses) {
             try LatencyCalibrationTests.predict($0, modelName: $0.model)
         }
