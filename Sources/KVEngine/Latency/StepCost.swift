@@ -77,6 +77,9 @@ struct LatencyModel {
     /// only its tokens' rows) and the routed experts (scaled by the share a step touches).
     let denseWeightBytes: Double
     let routedExpertBytes: Double
+    /// Weight elements a weight-only kernel dequantises per pass: the quantized linear layers' (dense, and routed
+    /// experts scaled like their bytes); 0 when the weights are 16-bit or compute on FP8 tensor cores.
+    let denseDequantElements: Double, routedDequantElements: Double
     /// Parameters one token passes through on one chip (linear layers; lm_head counted separately).
     let activeParams: Double
     let lmHeadParams: Double
@@ -110,6 +113,10 @@ struct LatencyModel {
         let embedding = w.byGroup[.embedding] ?? 0
         routedExpertBytes = w.byGroup[.experts] ?? 0
         denseWeightBytes = w.bytes - embedding - routedExpertBytes
+        let weightOnly = dtype.isQuantized && !(dtype == .fp8 && gpu.performance.fp8Flops > 0)
+        let quantizedDense = [ParamGroup.attention, .mlp, .sharedExperts].reduce(0) { $0 + (w.byGroup[$1] ?? 0) }
+        denseDequantElements = weightOnly ? quantizedDense / dtype.bytes : 0
+        routedDequantElements = weightOnly ? routedExpertBytes / dtype.bytes : 0
         let b = try m.paramBreakdown()
         let lmHead = Double(b.params(in: .lmHead) > 0 ? b.params(in: .lmHead) : b.params(in: .embedding))
         lmHeadParams = lmHead / Double(tp)
@@ -203,11 +210,14 @@ struct LatencyModel {
         let ramp = max(tokens / (tokens + LatencyConstants.halfEfficiencyTokens), LatencyConstants.gemvEfficiencyFloor)
         s.computeTime = tokens > 0 ? s.flops / (peak * ramp) : 0
         s.attentionComputeTime = tokens > 0 ? attentionFlops / (peak * ramp) : 0
-        // Weight-only kernels dequantise as they stream the weights; the KV is read by the attention kernel.
+        // Weight-only kernels dequantise every weight element they stream, on the vector units and not hidden
+        // behind the stream (LatencyConstants.dequantOpsPerWeight); the KV is read by the attention kernel.
         let bandwidth = gpu.bandwidth * perf.bandwidthEfficiency
-        let weightOnly = dtype.isQuantized && !usesFP8 ? LatencyConstants.weightOnlyBandwidthFactor : 1
+        let dequantElements = stages * (denseDequantElements + routedDequantElements * expertShare(tokens: tokens))
+        let vectorRate = gpu.bf16Flops * LatencyConstants.gemvEfficiencyFloor
+        let dequantTime = dequantElements * LatencyConstants.dequantOpsPerWeight / vectorRate
         s.attentionMemoryTime = (s.kvReadBytes + s.kvWriteBytes) / bandwidth
-        s.memoryTime = (s.weightBytes + s.activationBytes) / (bandwidth * weightOnly) + s.attentionMemoryTime
+        s.memoryTime = (s.weightBytes + s.activationBytes) / bandwidth + dequantTime + s.attentionMemoryTime
         // Tensor parallelism: two all-reduces of the step's activations per layer (after attention and the MLP).
         let message = tokens * hidden * LatencyConstants.activationBytes
         let link = perf.interconnect * perf.interconnectEfficiency

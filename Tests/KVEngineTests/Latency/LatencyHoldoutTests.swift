@@ -10,9 +10,9 @@ import XCTest
 /// the calibrated ones, unchanged. The tolerances: decode time per token ±15 %, TTFT ±30 %; the misses are
 /// listed below with the reason, each held to its own bound so that a change that moves them is seen.
 ///
-/// Scored first on the model as it stood (no change made for it): decode 14 of 16 within ±15 % (misses: 405B
-/// int8 −31 %, MI250X int8 +37 %), TTFT 7 of 10 within ±30 %. The MI250X miss showed a 1-token step computing as
-/// a GEMM padded to 54 tokens; the GEMV floor (LatencyConstants.gemvEfficiencyFloor, from datasheet ratios, not
+/// Scored first on the model as it stood (no change made for it): decode 13 of 15 within ±15 % (misses: 405B
+/// int8 −31 %, MI250X int8 +37 %), TTFT 8 of 11 within ±30 % (once written "14 of 16, 7 of 10": miscounted).
+/// The MI250X miss showed a 1-token step computing as a GEMM padded to 54 tokens; the GEMV floor (LatencyConstants.gemvEfficiencyFloor, from datasheet ratios, not
 /// fitted) fixed that and brought it to −9 %, and uncovered that gpt-fast's int4 had been right only through the
 /// same padding: Llama-2-70B int4 went from +5 % to −22 %. Same count either way; nothing here was refitted.
 /// That int4 miss was mostly a misreading of the rows, not the model: gpt-fast's int4 stores a 16-bit scale and
@@ -25,7 +25,20 @@ import XCTest
 /// bf16 +12 %, int8 weight-only +25 %, NIM's fp8 inter-token latency +19 % and +22 % — where on A100 it is not.
 /// Hopper's bandwidth efficiency (0.65) was fitted on TTFT rows only (no H100 decode in the calibration set) and
 /// the per-layer overhead (59 µs) and weight-only factor (0.84) on gpt-fast's A100; the calibration set's own
-/// H100/H200 static-batch 2048 → 2048 throughput rows lean the same way (model slow by 25 % and 17 %).
+/// H100/H200 static-batch 2048 → 2048 throughput rows lean the same way (model slow by 25 % and 17 %). A higher
+/// Hopper bandwidth efficiency would fix most of it (0.72 / 0.78: NIM's inter-token latency +13 / +7 %, torchao
+/// bf16 +3 / −3 %) but sends torchao's per-row fp8 from −14 to −19 / −23 % and the H200 128 → 128 throughput row
+/// from +12 to +16 / +19 %; the calibration set cannot choose it, so it stays 0.65 and the error is stated.
+///
+/// One change then, chosen from physics, its constant from the calibration set: weight-only kernels were a
+/// factor on the bandwidth (0.84, fitted on gpt-fast's A100 int8); they are now a dequantisation cost per weight
+/// element at the chip's vector rate (LatencyConstants.dequantOpsPerWeight, 2.1 ops: the same time on A100, the
+/// calibration int8 rows moving by 1.5 % at most). An int4 byte holds two weights to dequantise; H100's vector
+/// units are 3.2× the A100's for 1.6× its bandwidth; one MI250X GCD's vector rate is 0.3× for 0.8×. Before →
+/// after: gpt-fast int4 Llama-2-7B −5.1 → −0.5 %, Llama-2-70B −14.5 → −7.7 %, tp 8 −9.9 → −6.8 %; MI250X int8
+/// −8.7 → +3.0 %; torchao H100 int8 +25.1 → +15.9 %, int4 +11.6 → +6.8 %, float8 weight-only +12.3 → +4.0 %;
+/// every other row within 0.4 %. Decode on the H100 rows: 5 of 8 within ±15 % (was 4). The whole set now:
+/// decode 18 of 23 within ±15 %, TTFT 10 of 13 within ±30 %; the misses below.
 final class LatencyHoldoutTests: XCTestCase {
     /// Known misses: id → the bound it is held to, and why it is off.
     ///
@@ -36,9 +49,9 @@ final class LatencyHoldoutTests: XCTestCase {
     ///   0.9 takes 16.2 ms on the same GPU (calibration.json), while its 2048-token rows agree within 12 %: a fixed
     ///   cost of that engine's short prefill (its 1-token first token already takes 11 ms, a decode step and more)
     ///   that no roofline knows.
-    /// - torchao's int8 weight-only Llama-3.1-8B on H100 (+25 %, the model slow), in three parts: the H100 decode
-    ///   error its bf16 row shows (+12 %); lm_head, which torchao quantizes and the model streams at 16 bits (8.03
-    ///   GB a token against the 7.52 printed, +7 %); and the weight-only factor 0.84, fitted on gpt-fast's A100.
+    /// - torchao's int8 weight-only Llama-3.1-8B on H100 (+16 %, the model slow), in two parts: the H100 decode
+    ///   error its bf16 row shows (+12 %), and lm_head, which torchao quantizes and the model streams at 16 bits
+    ///   (8.03 GB a token against the 7.52 printed, +7 %).
     /// - NIM 1.8.0's Llama-3.3-70B fp8 tp 2 inter-token latency (+22 % at 5,000 → 500 tokens, +19 % at 500 → 2,000):
     ///   18.6 ms a token for 35.3 GB per GPU is 1.90 TB/s with every overhead included, 0.57 of the H100's peak;
     ///   the model streams at 0.65 but adds 4.7 ms of per-layer overhead (80 × 59 µs, gpt-fast's on A100) and
@@ -47,7 +60,7 @@ final class LatencyHoldoutTests: XCTestCase {
     ///   33 % faster with per-row scales (154.63 against 116.40 tok/s in one table, −14 % here): a per-tensor amax
     ///   reduction and quantize kernel before each of the 7 linears of every layer, kernel choice the model cannot see.
     static let misses: [String: Double] = [
-        "torchao-llama31-8b-int8wo-h100": 0.30,
+        "torchao-llama31-8b-int8wo-h100": 0.20,
         "nim180-llama33-70b-fp8-h100-tp2-5000x500-itl": 0.25,
         "nim180-llama33-70b-fp8-h100-tp2-500x2000-itl": 0.25,
         "torchao-llama31-8b-float8dq-tensor-h100": 0.40,

@@ -94,10 +94,42 @@ final class LatencyModelTests: XCTestCase {
         let s = try XCTUnwrap(try m.latency(gpu: CalibrationGPUs.mi250xGCD, request(input: 5, output: 2, dtype: .int8)).firstDecodeStep)
         XCTAssertEqual(s.computeTime, s.flops / (95.75e12 * 0.66 / 16), accuracy: 1e-12)
         XCTAssertEqual(s.bound, .memory)
-        // Weights at 1 B/param (the 16-bit embedding skipped, the 16-bit lm_head kept) at 0.84 × 0.70 × 1.6384 TB/s.
+        // Weights at 1 B/param (the 16-bit embedding skipped, the 16-bit lm_head kept).
         let int8Part: Double = 6_738_415_616 - 2 * 131_072_000 - 65 * 4096
         let weights = int8Part + 131_072_000 * 2 + 65 * 4096 * 2
         XCTAssertEqual(s.weightBytes, weights, accuracy: 1)
+    }
+
+    /// Weight-only kernels dequantise every quantized weight element they stream: 2.1 ops each at the vector rate
+    /// (bf16 peak / 16), added to the stream. Llama-2-7B's quantized linears: 32 × (4 × 4096² + 3 × 4096 × 11008)
+    /// = 6,476,005,376 weights; on A100, 6,476,005,376 × 2.1 / 19.5 TFLOPS = 0.697 ms a pass.
+    func testWeightOnlyDequantisesPerElementAtTheVectorRate() throws {
+        let m = try Fixtures.model("llama-2-7b")
+        let elements = 6_476_005_376.0
+        func step(_ gpu: Accelerator, _ dtype: DType) throws -> StepCost {
+            try XCTUnwrap(try m.latency(gpu: gpu, request(input: 100, output: 2, dtype: dtype)).firstDecodeStep)
+        }
+        let int8 = try step(a100, .int8)
+        let bandwidth = 2.039e12 * 0.87
+        let stream = (int8.weightBytes + int8.activationBytes + int8.kvReadBytes + int8.kvWriteBytes) / bandwidth
+        XCTAssertEqual(int8.memoryTime - stream, elements * 2.1 / (312e12 / 16), accuracy: 1e-12)
+        // On A100 that is the 0.84 bandwidth factor it replaces, to 0.3 %: 2.1 / 19.5 TFLOPS against 1 B at 1.774 TB/s.
+        XCTAssertEqual(1 / (1 + 2.1 / 19.5e12 * bandwidth), 0.84, accuracy: 0.003)
+        // int4 (0.515625 B a weight) dequantises as many weights for half the bytes: the same dequant time.
+        let int4 = try step(a100, .int4)
+        let stream4 = (int4.weightBytes + int4.activationBytes + int4.kvReadBytes + int4.kvWriteBytes) / bandwidth
+        XCTAssertEqual(int4.memoryTime - stream4, elements * 2.1 / (312e12 / 16), accuracy: 1e-12)
+        // H100's vector rate is 989 / 312 of the A100's: the dequant share shrinks by that.
+        let h100 = try step(CalibrationGPUs.h100, .int8)
+        let streamH = (h100.weightBytes + h100.activationBytes + h100.kvReadBytes + h100.kvWriteBytes) / (3.35e12 * 0.65)
+        XCTAssertEqual(h100.memoryTime - streamH, elements * 2.1 / (989e12 / 16), accuracy: 1e-12)
+        // 16-bit weights, and fp8 on FP8 tensor cores, dequantise nothing.
+        let bf16 = try step(a100, .bf16)
+        XCTAssertEqual(bf16.memoryTime, (bf16.weightBytes + bf16.activationBytes + bf16.kvReadBytes + bf16.kvWriteBytes) / bandwidth,
+                       accuracy: 1e-12)
+        let fp8 = try step(CalibrationGPUs.h100, .fp8)
+        XCTAssertEqual(fp8.memoryTime, (fp8.weightBytes + fp8.activationBytes + fp8.kvReadBytes + fp8.kvWriteBytes) / (3.35e12 * 0.65),
+                       accuracy: 1e-12)
     }
 
     /// Mixtral at batch 1 touches top-2 of 8 experts: 1 − (6/8)¹ = a quarter of the routed weights.
