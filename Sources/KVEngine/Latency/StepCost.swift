@@ -16,6 +16,8 @@ public struct StepCost: Sendable, Equatable {
     /// Of computeTime and memoryTime, the attention kernels' share (KV reads and writes, QKᵀ and AV); the rest is
     /// the linear layers' (weights, activations, GEMM FLOPs).
     public var attentionComputeTime = 0.0, attentionMemoryTime = 0.0
+    /// Of memoryTime, weight-only kernels' dequantisation (LatencyConstants.dequantOpsPerWeight); 0 otherwise.
+    public var dequantTime = 0.0
     /// One pass: max(linear compute, linear memory) + max(attention compute, attention memory) + communication +
     /// overhead. Each kernel overlaps its own compute and memory (the roofline), but a layer's GEMMs and its
     /// attention run one after the other: at a large decode batch the GEMMs are compute-bound while attention
@@ -43,7 +45,8 @@ public struct StepCost: Sendable, Equatable {
                  computeTime: a.computeTime + b.computeTime, memoryTime: a.memoryTime + b.memoryTime,
                  commTime: a.commTime + b.commTime, overheadTime: a.overheadTime + b.overheadTime,
                  attentionComputeTime: a.attentionComputeTime + b.attentionComputeTime,
-                 attentionMemoryTime: a.attentionMemoryTime + b.attentionMemoryTime, time: a.time + b.time)
+                 attentionMemoryTime: a.attentionMemoryTime + b.attentionMemoryTime,
+                 dequantTime: a.dequantTime + b.dequantTime, time: a.time + b.time)
     }
 
     func scaled(_ k: Double) -> StepCost {
@@ -51,7 +54,7 @@ public struct StepCost: Sendable, Equatable {
                  kvWriteBytes: kvWriteBytes * k, activationBytes: activationBytes * k, commBytes: commBytes * k,
                  computeTime: computeTime * k, memoryTime: memoryTime * k, commTime: commTime * k,
                  overheadTime: overheadTime * k, attentionComputeTime: attentionComputeTime * k,
-                 attentionMemoryTime: attentionMemoryTime * k, time: time * k)
+                 attentionMemoryTime: attentionMemoryTime * k, dequantTime: dequantTime * k, time: time * k)
     }
 }
 
@@ -215,9 +218,9 @@ struct LatencyModel {
         let bandwidth = gpu.bandwidth * perf.bandwidthEfficiency
         let dequantElements = stages * (denseDequantElements + routedDequantElements * expertShare(tokens: tokens))
         let vectorRate = gpu.bf16Flops * LatencyConstants.gemvEfficiencyFloor
-        let dequantTime = dequantElements * LatencyConstants.dequantOpsPerWeight / vectorRate
+        s.dequantTime = dequantElements * LatencyConstants.dequantOpsPerWeight / vectorRate
         s.attentionMemoryTime = (s.kvReadBytes + s.kvWriteBytes) / bandwidth
-        s.memoryTime = (s.weightBytes + s.activationBytes) / bandwidth + dequantTime + s.attentionMemoryTime
+        s.memoryTime = (s.weightBytes + s.activationBytes) / bandwidth + s.dequantTime + s.attentionMemoryTime
         // Tensor parallelism: two all-reduces of the step's activations per layer (after attention and the MLP).
         let message = tokens * hidden * LatencyConstants.activationBytes
         let link = perf.interconnect * perf.interconnectEfficiency

@@ -151,7 +151,10 @@ enum LatencyBuiltins {
                 seconds(s.computeTime, i))
             add(name, "bytes", "weights \(giga(s.weightBytes)) + KV read \(giga(s.kvReadBytes)) + KV write \(giga(s.kvWriteBytes)) + activations \(giga(s.activationBytes)) GB",
                 i.bytes(s.bytes))
-            add(name, "memory", "\(giga(s.bytes)) GB / (\(giga(gpu.bandwidth)) GB/s × \(f(p.bandwidthEfficiency)))", seconds(s.memoryTime, i))
+            let dequant = s.dequantTime > 0
+                ? " + weight-only dequantisation \(f(LatencyConstants.dequantOpsPerWeight)) ops per weight at \(tera(gpu.bf16Flops * LatencyConstants.gemvEfficiencyFloor)) TFLOPS: \(ms(s.dequantTime))"
+                : ""
+            add(name, "memory", "\(giga(s.bytes)) GB / (\(giga(gpu.bandwidth)) GB/s × \(f(p.bandwidthEfficiency)))" + dequant, seconds(s.memoryTime, i))
             add(name, "communication", r.tp > 1 || r.pp > 1
                 ? "2 all-reduces per layer, \(giga(s.commBytes)) GB over \(giga(p.interconnect)) GB/s × \(f(p.interconnectEfficiency)) + \(f(p.interconnectLatency * 1e6)) µs each"
                 : "none (tp 1, pp 1)", seconds(s.commTime, i))
