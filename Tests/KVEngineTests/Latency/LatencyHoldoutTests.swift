@@ -44,7 +44,11 @@ final class LatencyHoldoutTests: XCTestCase {
     ///
     /// - Llama-3.1-405B int8 at tp 8 (−31 %): gpt-fast streams its 52.3 GB per rank (printed bandwidth 815.87 GB/s ÷
     ///   15.60 tok/s) at 0.82 TB/s where the same int8 kernel streams Llama-2-70B at 1.32 TB/s on one GPU; no term
-    ///   of the model differs between them (126 layers' overhead and all-reduces are counted). Unexplained.
+    ///   of the model differs between them. Checked: its 126 layers' overhead (7.4 ms) and all-reduces (2.5 ms) are
+    ///   counted, and at tp 8 they are pinned by the 70B rows (int8 −3 %, −8 %; bf16 0 %, −6 %): to close 20 ms
+    ///   they would need 160 µs more a layer, which would put those rows 13 ms slow; gpt-fast's int8 lm_head,
+    ///   128,256 × 16,384 replicated on every rank (2.1 GB against the model's 0.5), is 1.1 ms; memory (57 GB a
+    ///   rank with the 16-bit embedding) is below what Llama-2-70B int8 holds on one GPU. Unexplained.
     /// - lmdeploy 0.1's TTFT at 128 prompt tokens (−32 %, −34 %, −44 %): 22 ms for Llama-2-7B where TensorRT-LLM
     ///   0.9 takes 16.2 ms on the same GPU (calibration.json), while its 2048-token rows agree within 12 %: a fixed
     ///   cost of that engine's short prefill (its 1-token first token already takes 11 ms, a decode step and more)
