@@ -6,7 +6,8 @@ import XCTest
 /// rows calibration.json leaves out (int8/int4 at tp 8, Llama-3.1-405B, Mixtral int8, MI250X int8), lmdeploy
 /// 0.1's TurboMind (another engine: decode and TTFT on A100), TensorRT-LLM 0.8's TTFT at tp 8, and batch-1 decode
 /// on H100, which the calibration set lacks: torchao's Llama-3.1-8B table (gpt-fast's loop; bf16, int8, int4,
-/// float8) and NVIDIA NIM 1.8.0's Llama-3.3-70B fp8 at tp 2 (inter-token latency and TTFT). The defaults are
+/// float8) and NVIDIA NIM 1.8.0's Llama-3.3-70B fp8 at tp 2 (inter-token latency and TTFT); and torchao's A100
+/// table (Llama-2-7B, Llama-3-8B; bf16, int8, int4). The defaults are
 /// the calibrated ones, unchanged. The tolerances: decode time per token ±15 %, TTFT ±30 %; the misses are
 /// listed below with the reason, each held to its own bound so that a change that moves them is seen.
 ///
@@ -37,8 +38,12 @@ import XCTest
 /// units are 3.2× the A100's for 1.6× its bandwidth; one MI250X GCD's vector rate is 0.3× for 0.8×. Before →
 /// after: gpt-fast int4 Llama-2-7B −5.1 → −0.5 %, Llama-2-70B −14.5 → −7.7 %, tp 8 −9.9 → −6.8 %; MI250X int8
 /// −8.7 → +3.0 %; torchao H100 int8 +25.1 → +15.9 %, int4 +11.6 → +6.8 %, float8 weight-only +12.3 → +4.0 %;
-/// every other row within 0.4 %. Decode on the H100 rows: 5 of 8 within ±15 % (was 4). The whole set now:
-/// decode 18 of 23 within ±15 %, TTFT 10 of 13 within ±30 %; the misses below.
+/// every other row within 0.4 %. Decode on the H100 rows: 5 of 8 within ±15 % (was 4).
+///
+/// Six more rows came after that change: torchao's A100 table (Llama-2-7B and Llama-3-8B in bf16, int8 and int4
+/// at group 64), scored on the model before and after it: bf16 +0.7 %, −0.9 % either way; int8 +10.2, +11.6 →
+/// +9.7, +9.9 %; int4 −8.4, −5.1 → −2.8, −1.2 %. The whole set now: decode 24 of 29 within ±15 %, TTFT 10 of 13
+/// within ±30 %; the misses below.
 final class LatencyHoldoutTests: XCTestCase {
     /// Known misses: id → the bound it is held to, and why it is off.
     ///
@@ -141,7 +146,7 @@ final class LatencyHoldoutTests: XCTestCase {
 
     func testHoldoutWithinTolerance() throws {
         let rows = try Self.load()
-        XCTAssertEqual(rows.count, 36)
+        XCTAssertEqual(rows.count, 42)
         let failures = try LatencyCalibrationTests.outsideTolerance(rows, exceptions: Self.misses) {
             try LatencyCalibrationTests.predict($0, modelName: $0.model)
         }
