@@ -120,12 +120,11 @@ final class LatencyHoldoutTests: XCTestCase {
 
     /// The int4 rows' dtype is what the engine streamed: at tp 1 the model's weight bytes per token are within 2 %
     /// of the source's own printout (bandwidth ÷ tokens/s: 4.38 GB for Llama-2-7B, 43.47 GB for Llama-2-70B, which
-    /// counts the 16-bit embedding the model skips and an int4 lm_head the model reads at 16 bits). torchao's
-    /// Llama-3.1-8B (4.22 GB) quantizes its 128,256 × 4,096 lm_head too: the model reads that at 2 B, not 0.5625.
+    /// counts the 16-bit embedding the model skips and an int4 lm_head the model reads at 16 bits). torchao
+    /// (Llama-3.1-8B 4.22 GB, Llama-2-7B 3.74, Llama-3-8B 4.22) quantizes lm_head too: the model reads it at 2 B.
     func testInt4RowsStreamTheBytesTheSourcePrinted() throws {
         let rows = try Self.load().filter { $0.dtype.bits == 4 && $0.tp == 1 }
-        XCTAssertEqual(rows.count, 3)
-        let lmHead = 128_256.0 * 4096
+        XCTAssertEqual(rows.count, 5)
         for m in rows {
             let printed = try XCTUnwrap(m.bandwidth, m.id) * 1e9 * m.measured
             let spec = try Fixtures.model(m.model)
@@ -134,7 +133,8 @@ final class LatencyHoldoutTests: XCTestCase {
             r.output = 2
             r.dtype = m.dtype
             let bytes = try XCTUnwrap(try spec.latency(gpu: CalibrationGPUs.a100, r).firstDecodeStep).weightBytes
-            let expected = m.id.hasPrefix("torchao") ? printed + lmHead * (2 - 0.5625) : printed
+            let lmHead = Double(spec.vocab) * Double(spec.hidden)
+            let expected = m.id.hasPrefix("torchao") ? printed + lmHead * (2 - m.dtype.bytes) : printed
             XCTAssertEqual(bytes / expected, 1, accuracy: 0.02, m.id)
         }
         // kvcalc's own int4 g32 (a scale only) is 10 % short of what gpt-fast printed for Llama-2-70B.
