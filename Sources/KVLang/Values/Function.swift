@@ -32,6 +32,13 @@ public final class Function: @unchecked Sendable {
     /// A native whose result needs no finite check (Interpreter.registerForwardingNative(_:_:)).
     let forwardsValues: Bool
 
+    /// A native's fast path for named calls (NativeShortcut.swift); nil for most.
+    let shortcut: NativeShortcut?
+
+    /// What the shortcut remembers between calls (such as the planner of the model a sweep passes at every point),
+    /// kept by the function, which belongs to one interpreter and runs on one thread at a time: no lock.
+    @exclusivity(unchecked) public var shortcutMemo: AnyObject?
+
     /// What named calls of a native use (Calls.swift), made on its first call rather than when the stdlib
     /// declares the builtin, so start-up does not pay for natives never called; nil for a user function.
     final class NativeFacts {
@@ -47,6 +54,9 @@ public final class Function: @unchecked Sendable {
         /// The literal defaults as an argument list (`false` where there is none), for calls that give the other
         /// parameters.
         let defaultArguments: [Value]
+        /// The shortcut's answer to `prepare` for this declaration: the parameters it checks even when not given;
+        /// nil when there is no shortcut or it does not apply.
+        let shortcutChecks: UInt64?
 
         init(_ f: Function) {
             quotedName = "`\(f.name)`"
@@ -65,6 +75,7 @@ public final class Function: @unchecked Sendable {
             }
             literalDefaultMask = mask
             defaultArguments = literalDefaults.map { $0 ?? .bool(false) }
+            shortcutChecks = f.shortcut?.prepare(f.parameterNames, literalDefaults)
         }
     }
 
@@ -93,8 +104,9 @@ public final class Function: @unchecked Sendable {
     @exclusivity(unchecked) var spareSpans: [Span]?
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
-         forwardsValues: Bool = false) {
+         forwardsValues: Bool = false, shortcut: NativeShortcut? = nil) {
         self.forwardsValues = forwardsValues
+        self.shortcut = shortcut
         self.name = name
         self.parameters = parameters
         self.parameterNames = parameters.map(\.name)
