@@ -2,7 +2,7 @@
 /// argument list in place, with no call context, span list or closure between, and, for `f(…).name`, may answer
 /// the field alone without building the record it would come from. Registered with
 /// `Interpreter.registerNative(_:_:shortcut:)`.
-public struct NativeShortcut: Sendable {
+public final class NativeShortcut: Sendable {
     /// Asked once per declaration of the native, with its parameters' names and literal defaults (nil where the
     /// default is not a literal, or there is none): nil when the shortcut does not apply to that declaration
     /// (other names), else a bit for each parameter whose slot `answer` must check even when a call does not give
@@ -20,11 +20,18 @@ public struct NativeShortcut: Sendable {
     }
 }
 
-/// What a shortcut sees: every parameter's slot, given or holding its declared literal default.
+/// What a shortcut sees: every parameter's slot, given or holding its declared literal default. It lives only
+/// for the shortcut's call, while its caller holds the interpreter and the function: they are not retained (a
+/// retain and release each, and the fields read here rather than through exclusivity-checked accessors, were a
+/// tenth of a memory() sweep point).
 public struct ShortcutCall {
-    public let interpreter: Interpreter
-    /// The function called, whose `shortcutMemo` the shortcut may use; nil when the caller has none at hand.
-    public let function: Function?
+    public unowned(unsafe) let interpreter: Interpreter
+    /// The interpreter's unit table.
+    public unowned(unsafe) let units: UnitTable
+    /// The function called, whose `shortcutMemo` the shortcut may set; nil when the caller has none at hand.
+    public unowned(unsafe) let function: Function?
+    /// The function's `shortcutMemo` as the call began.
+    public unowned(unsafe) let memo: AnyObject?
     /// One value per parameter, in order.
     public let arguments: UnsafeBufferPointer<Value>
     /// Bit i set: parameter i must be checked (given, or its default not accepted by `prepare`); clear: it holds
@@ -36,7 +43,9 @@ public struct ShortcutCall {
     public init(interpreter: Interpreter, function: Function?, arguments: UnsafeBufferPointer<Value>, check: UInt64,
                 field: String?) {
         self.interpreter = interpreter
+        units = interpreter.units
         self.function = function
+        memo = function?.shortcutMemo
         self.arguments = arguments
         self.check = check
         self.field = field

@@ -89,9 +89,9 @@ extension MemoryBuiltins {
         // compute dtype, ratio 0 the derived activation.
         let o = ModelArgument.SweepOptions(tp: tp, pp: pp, ep: ep, logits: logits,
                                            ratio: ratio.value > 0 ? ratio.value : nil)
-        let table = c.interpreter.units
+        let table = c.units
         let memo: SweepMemo
-        if let last = c.function?.shortcutMemo as? SweepMemo, last.table === table, last.options == o,
+        if let last = c.memo as? SweepMemo, last.table === table, last.options == o,
            last.model == RecordIdentity(modelRecord), last.gpu == RecordIdentity(gpuRecord) {
             memo = last
         } else {
@@ -132,6 +132,7 @@ extension MemoryBuiltins {
     }
 
     /// A plain number that is whole and in the range, as `.count` converts it.
+    @inline(__always)
     private static func plainWhole(_ v: Value, in range: ClosedRange<Int>) -> Int? {
         guard case .quantity(let q) = v, q.dimension.isDimensionless else { return nil }
         return WholeNumber.exactly(q.value, in: range)
