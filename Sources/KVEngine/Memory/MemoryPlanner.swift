@@ -60,6 +60,12 @@ public final class MemoryPlanner: Sendable {
     /// Per-chip memory of a prefill of `batch` sequences of `seq` tokens on `gpu`.
     public func plan(gpu: Accelerator, batch: Int, seq: Int) throws -> MemoryPlan {
         try gpu.validate()
+        return try plan(capacity: gpu.capacity, batch: batch, seq: seq)
+    }
+
+    /// The same on a chip of `capacity` bytes that has passed `Accelerator.validate` (a sweep validates its
+    /// accelerator once).
+    public func plan(capacity: Double, batch: Int, seq: Int) throws -> MemoryPlan {
         try Argument.positive(batch, "batch")
         try Argument.positive(seq, "seq")
         if let e = kvSplitError { throw e }
@@ -90,8 +96,8 @@ public final class MemoryPlanner: Sendable {
             let total = weights.stageBytes[s] + kv + act
             if total > (best?.total ?? -1) {
                 best = MemoryPlan(weights: weights.stageBytes[s], kvCache: kv, activation: act, total: total,
-                                  capacity: gpu.capacity, free: gpu.capacity - total, fits: total <= gpu.capacity,
-                                  utilization: total / gpu.capacity, stage: s, devices: devices)
+                                  capacity: capacity, free: capacity - total, fits: total <= capacity,
+                                  utilization: total / capacity, stage: s, devices: devices)
             }
         }
         guard let plan = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }

@@ -54,7 +54,9 @@ extension MemoryBuiltins {
         let table: UnitTable
         let options: ModelArgument.SweepOptions
         let planner: MemoryPlanner
-        let accelerator: AcceleratorArgument
+        /// The accelerator's units, and its capacity (validated when remembered).
+        let units: EngineUnits
+        let capacity: Double
 
         init(model: Record, gpu: Record, table: UnitTable, options: ModelArgument.SweepOptions,
              planner: MemoryPlanner, accelerator: AcceleratorArgument) {
@@ -65,13 +67,14 @@ extension MemoryBuiltins {
             self.table = table
             self.options = options
             self.planner = planner
-            self.accelerator = accelerator
+            units = accelerator.units
+            capacity = accelerator.accelerator.capacity
         }
     }
 
     private static func sweepPointAnswer(_ c: ShortcutCall) -> Value? {
         let v = c.arguments
-        guard v.count == 20, case .record(let modelRecord) = v[0], case .record(let gpuRecord) = v[1],
+        guard v.count == 20, let modelIdentity = identity(v[0]), let gpuIdentity = identity(v[1]),
               let batch = plainWhole(v[batchSlot], in: 1...P.largeCount),
               let seq = plainWhole(v[seqSlot], in: 1...P.largeCount),
               let tp = plainWhole(v[tpSlot], in: P.parallel), let pp = plainWhole(v[ppSlot], in: P.parallel),
@@ -91,27 +94,38 @@ extension MemoryBuiltins {
                                            ratio: ratio.value > 0 ? ratio.value : nil)
         let table = c.units
         let memo: SweepMemo
-        if let last = c.memo as? SweepMemo, last.table === table, last.options == o,
-           last.model == RecordIdentity(modelRecord), last.gpu == RecordIdentity(gpuRecord) {
+        if let last = c.memo as? SweepMemo, last.table === table, last.options == o, last.model == modelIdentity,
+           last.gpu == gpuIdentity {
             memo = last
         } else {
+            guard case .record(let modelRecord) = v[0], case .record(let gpuRecord) = v[1] else { return nil }
             // Errors are the ordinary path's to report: any span will do here.
             let span = Span(file: nil, start: 0, end: 0)
             guard let model = try? ModelRecord.argument(modelRecord, at: span),
                   let gpu = try? AcceleratorRecord.argument(gpuRecord, at: span, units: table),
-                  let planner = try? model.planner(o) else { return nil }
+                  (try? gpu.accelerator.validate()) != nil, let planner = try? model.planner(o) else { return nil }
             memo = SweepMemo(model: modelRecord, gpu: gpuRecord, table: table, options: o, planner: planner,
                              accelerator: gpu)
             c.function?.shortcutMemo = memo
         }
-        guard let p = try? memo.planner.plan(gpu: memo.accelerator.accelerator, batch: batch, seq: seq),
+        guard let p = try? memo.planner.plan(capacity: memo.capacity, batch: batch, seq: seq),
               p.weights.isFinite, p.kvCache.isFinite, p.activation.isFinite, p.total.isFinite, p.capacity.isFinite,
               p.free.isFinite, p.utilization.isFinite else { return nil }
-        let units = memo.accelerator.units
+        let units = memo.units
         guard let field = c.field else { return .record(planRecord(p, units: units)) }
         // The field as the record's lookup finds it (Interpreter.fieldValue): by the name's bits, then by ==.
         guard let i = planKeyIndex(field) else { return nil }
         return planValue(p, i, units: units)
+    }
+
+    /// Where a record argument's contents live, read in place: binding the record would retain and release its
+    /// three buffers (twice per point, a tenth of the call).
+    @inline(__always)
+    private static func identity(_ v: borrowing Value) -> RecordIdentity? {
+        switch v {
+        case .record(let r): return RecordIdentity(r)
+        default: return nil
+        }
     }
 
     /// The position of a field of planRecord's, or nil.
