@@ -3,17 +3,23 @@
 /// A call pushes a frame onto `stack`: the parameters, then the closure's captured values. Names in the body were
 /// resolved to those slots, so a lookup is `stack[frameBase + slot]`.
 extension Interpreter {
-    /// A call from source: arguments are evaluated straight onto the stack when they are all positional.
-    @inline(__always)
-    func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span) throws(Diagnostic) -> Value {
-        var projected = false
-        return try evalCall(f, arguments: arguments, callSpan: callSpan, field: nil, projected: &projected)
+    /// `f(…).name` for a native with a shortcut: a named call may be answered with the field alone (`projected`
+    /// set), so the record it belongs to is never built. Any other call goes the usual way (`evalCall`).
+    func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span, field: String,
+                  projected: inout Bool) throws(Diagnostic) -> Value {
+        if !arguments.allSatisfy({ $0.label == nil }) {
+            let base = stack.count
+            defer { if stack.count > base { stack.removeLast(stack.count - base) } }
+            if let v = try evalNamedCall(f, arguments: arguments, base: base, callSpan: callSpan, field: field,
+                                         projected: &projected) {
+                return v
+            }
+        }
+        return try evalCall(f, arguments: arguments, callSpan: callSpan)
     }
 
-    /// As above; for `f(…).name` (`field`), a native's shortcut may answer the field alone (`projected` set), so
-    /// the record it belongs to is never built.
-    func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span, field: String?,
-                  projected: inout Bool) throws(Diagnostic) -> Value {
+    /// A call from source: arguments are evaluated straight onto the stack when they are all positional.
+    func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span) throws(Diagnostic) -> Value {
         let base = stack.count
         defer { if stack.count > base { stack.removeLast(stack.count - base) } }
         if let which = f.extremum, arguments.count == 2, arguments[0].label == nil, arguments[1].label == nil {
@@ -31,7 +37,8 @@ extension Interpreter {
             for a in arguments { stack.append(try eval(a.value)) }
             return try enter(f, base: base, given: .first(arguments.count), arguments: arguments, callSpan: callSpan)
         }
-        if let v = try evalNamedCall(f, arguments: arguments, base: base, callSpan: callSpan, field: field,
+        var projected = false
+        if let v = try evalNamedCall(f, arguments: arguments, base: base, callSpan: callSpan, field: nil,
                                      projected: &projected) {
             return v
         }
