@@ -185,7 +185,7 @@ extension Interpreter {
     /// `base.name`. Apart from `eval`, whose every case pays for the registers the largest one needs.
     @inline(never)
     private func evalField(_ base: Expr, _ name: String, at nameSpan: Span) throws(Diagnostic) -> Value {
-        if case .call(let calleeExpr, let arguments) = base.kind, case .name = calleeExpr.kind,
+        if case .call(let calleeExpr, let arguments) = base.kind, calleeExpr.tag == .name,
            case .function(let f) = try eval(calleeExpr), f.shortcut != nil {
             // `memory(…).total`: the native's shortcut may answer the field alone. (Only for a callee named
             // directly: looking a name up twice, here and below, changes nothing. The call node is not
