@@ -62,6 +62,10 @@ final class BuiltinShortcutTests: XCTestCase {
         "memory(llama3_8b with {layers: 0}, H100, batch: 1, seq: 2048).total",
         "memory(llama3_8b, H100, batch: 1099511627776, seq: 1099511627776).total",
         "memory(llama3_8b, H100, batch: 4, seq: 2048, tp: 3).total",
+        // Positional calls reach the shortcut through the builtin's ordinary entry (no function, no memo).
+        "memory(llama3_8b, H100, 8, 2048)",
+        "map(1..3, fn(b) = memory(llama3_8b, H100, b, 2048).total)",
+        "memory(llama3_8b, H100, 8, 2048, \"auto\", \"fp8\").total",
         // What a sweep point remembers (its model, accelerator, unit table and options) changing between points.
         "map([llama3_8b, llama3_70b, llama3_8b], fn(m) = memory(m, H100, batch: 1, seq: 2048).total)",
         "map([H100, H100 with {memory: 40 GiB}, H100], fn(g) = memory(llama3_8b, g, batch: 1, seq: 2048).free)",
