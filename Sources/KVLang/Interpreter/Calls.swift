@@ -98,14 +98,27 @@ extension Interpreter {
         guard count <= 64, arguments.count <= count else { return nil }
         let facts = f.nativeFacts
         var given: UInt64 = 0
-        // Each argument's slot, 6 bits apiece for the first ten: found once here, not again by each pass below.
+        // Each argument's slot, 6 bits apiece for the first ten: found once here, not again by each pass below,
+        // or remembered from this call site's last call (Function.boundArguments).
         var packed: UInt64 = 0
-        for k in arguments.indices {
-            guard let slot = boundSlot(f, facts, arguments[k], position: k) else { return nil }
-            let bit: UInt64 = 1 << UInt64(slot)
-            guard given & bit == 0 else { return nil }
-            given |= bit
-            if k < 10 { packed |= UInt64(slot) << UInt64(6 * k) }
+        let key = arguments.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        if key != 0, key == f.boundKey {
+            given = f.boundGiven
+            packed = f.boundSlots
+        } else {
+            for k in arguments.indices {
+                guard let slot = boundSlot(f, facts, arguments[k], position: k) else { return nil }
+                let bit: UInt64 = 1 << UInt64(slot)
+                guard given & bit == 0 else { return nil }
+                given |= bit
+                if k < 10 { packed |= UInt64(slot) << UInt64(6 * k) }
+            }
+            if key != 0, arguments.count <= 10 {
+                f.boundArguments = arguments
+                f.boundKey = key
+                f.boundGiven = given
+                f.boundSlots = packed
+            }
         }
         let slots = packed
         @inline(__always) func slotOf(_ k: Int) -> Int {

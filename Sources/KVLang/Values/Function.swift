@@ -100,6 +100,16 @@ public final class Function: @unchecked Sendable {
     /// list and freeing it after. Taken (nil) while a call uses them, so a nested call of the same native makes
     /// its own; lists are values, so one a native kept is copied before it is written. A function belongs to one
     /// interpreter, which runs on one thread at a time.
+    /// How the last named call of this function bound its arguments (at most ten): the call site's argument
+    /// list, kept so that its storage's address (`boundKey`) names that list alone while remembered, the
+    /// parameters given, and each argument's slot packed 6 bits apiece (Calls.swift). A call site's list never
+    /// changes and a function's parameters never do, so the same list binds the same way: a sweep's point finds
+    /// its slots without matching labels to names.
+    @exclusivity(unchecked) var boundArguments: [CallArgument] = []
+    @exclusivity(unchecked) var boundKey: UInt = 0
+    @exclusivity(unchecked) var boundGiven: UInt64 = 0
+    @exclusivity(unchecked) var boundSlots: UInt64 = 0
+
     @exclusivity(unchecked) var spareArguments: [Value]?
     @exclusivity(unchecked) var spareSpans: [Span]?
 
