@@ -44,6 +44,49 @@ final class BuiltinShortcutTests: XCTestCase {
         "memory({layers: 32, hidden: 4096, heads: 32, kv_head: 8, intermediate: 14336, vocab: 128256}, H100)",
         "memory(llama3_8b with {layers: 0}, H100, batch: 1, seq: 2048)",
         "memory(llama3_8b, H100, batch: 1099511627776, seq: 1099511627776)",
+        // One field of a named call (`memory(…).total`), answered without the record; the rest as the record's.
+        "map(1..3, fn(b) = memory(llama3_8b, H100, batch: b, seq: 2048).kv_cache)",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048).weights",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048).activation",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048).capacity",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048).free",
+        "memory(llama3_8b, H100, batch: 800, seq: 8192).fits",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048).utilization",
+        "memory(llama3_70b, H100, batch: 8, seq: 2048, pp: 2).stage",
+        "memory(llama3_70b, H100, batch: 8, seq: 2048, tp: 2, pp: 2).devices",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048)[\"total\"]",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048).totl",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048, engine: \"vllm\").non_torch",
+        "memory(llama3_8b, H100, batch: 8, seq: 2048, engine: \"vllm\").total",
+        "memory(llama3_8b, H100, batch: 0, seq: 2048).total",
+        "memory(llama3_8b with {layers: 0}, H100, batch: 1, seq: 2048).total",
+        "memory(llama3_8b, H100, batch: 1099511627776, seq: 1099511627776).total",
+        "memory(llama3_8b, H100, batch: 4, seq: 2048, tp: 3).total",
+        // Positional calls reach the shortcut through the builtin's ordinary entry (no function, no memo).
+        "memory(llama3_8b, H100, 8, 2048)",
+        "map(1..3, fn(b) = memory(llama3_8b, H100, b, 2048).total)",
+        "memory(llama3_8b, H100, 8, 2048, \"auto\", \"fp8\").total",
+        // What a sweep point remembers (its model, accelerator, unit table and options) changing between points.
+        "map([llama3_8b, llama3_70b, llama3_8b], fn(m) = memory(m, H100, batch: 1, seq: 2048).total)",
+        "map([H100, H100 with {memory: 40 GiB}, H100], fn(g) = memory(llama3_8b, g, batch: 1, seq: 2048).free)",
+        "map([1, 2, 1], fn(t) = memory(llama3_70b, H100, batch: 1, seq: 2048, tp: t).weights)",
+        "map([1, 2, 1], fn(p) = memory(llama3_70b, H100, batch: 1, seq: 2048, pp: p).total)",
+        "map([1, 2, 1], fn(e) = memory(mixtral_8x7b, H100, batch: 1, seq: 2048, ep: e, tp: 2).activation)",
+        "map([\"last\", \"all\"], fn(l) = memory(llama3_8b, H100, batch: 8, seq: 2048, logits: l).activation)",
+        "map([0, 0.1, 0], fn(r) = memory(llama3_8b, H100, batch: 8, seq: 2048, ratio: r).activation)",
+        "let m = llama3_8b with {layers: 16}\nmemory(m, H100, batch: 1).total + memory(llama3_8b, H100, batch: 1).total",
+        "fn f(b) = t where t = memory(llama3_8b, H100, batch: b).total\nmap(1..3, f)",
+        // A declaration of memory() with other defaults: the shortcut checks what it cannot take as declared.
+        "native fn memory(model, gpu, batch = 1, seq = 2048, dtype = \"fp8\", kv_dtype = \"auto\", tp = 1, pp = 1, "
+            + "ep = 1, logits = \"last\", ratio = 0, engine = \"none\", version = \"latest\", gpu_memory_utilization = "
+            + "\"auto\", max_num_seqs = \"auto\", max_num_batched_tokens = \"auto\", chunked_prefill_size = \"auto\", "
+            + "enforce_eager = false, non_torch = \"auto\", cuda_graphs = \"auto\")\n"
+            + "memory(llama3_8b, H100, batch: 8, seq: 2048).weights",
+        "native fn memory(model, gpu, batch = 1, seq = 2048, dtype = \"auto\", kv_dtype = \"auto\", tp = 1, pp = 1, "
+            + "ep = 1, logits = \"last\", ratio = 0, engine = \"vllm\", version = \"latest\", gpu_memory_utilization = "
+            + "\"auto\", max_num_seqs = \"auto\", max_num_batched_tokens = \"auto\", chunked_prefill_size = \"auto\", "
+            + "enforce_eager = false, non_torch = \"auto\", cuda_graphs = \"auto\")\n"
+            + "memory(llama3_8b, H100, batch: 8, seq: 2048).total",
     ]
 
     func outcome(_ program: String) -> String {
@@ -66,6 +109,42 @@ final class BuiltinShortcutTests: XCTestCase {
             XCTAssertEqual(fast, ordinary, program)
             XCTAssertFalse(fast.isEmpty, program)
         }
+    }
+
+    /// A shortcut's call counts against the call budget once, as the ordinary call does.
+    func testShortcutCallsCountOnce() {
+        defer { BuiltinSpec.shortcutsEnabled.store(true, ordering: .relaxed) }
+        for enabled in [true, false] {
+            BuiltinSpec.shortcutsEnabled.store(enabled, ordering: .relaxed)
+            // map, then per point the lambda and memory(): 1 + 2 × 3 calls.
+            for (budget, fails) in [(7, false), (6, true)] {
+                let session = Run.session()
+                session.interpreter.callBudget = budget
+                let program = "map(1..3, fn(b) = memory(llama3_8b, H100, batch: b, seq: 2048).total)"
+                do {
+                    _ = try session.run(SourceFile(name: "<test>", text: program))
+                    XCTAssertFalse(fails, "budget \(budget), shortcuts \(enabled)")
+                } catch {
+                    XCTAssertTrue(fails, "budget \(budget), shortcuts \(enabled): \(error.message)")
+                    XCTAssertEqual(error.message, "call budget exhausted")
+                }
+            }
+        }
+    }
+
+    /// A sweep keeps its model's planner in memory()'s function, and a point with another model, accelerator or
+    /// options replaces it (the programs above check the values; this, that the memo is the one in use).
+    func testSweepPointRemembersTheLastModel() throws {
+        let session = Run.session()
+        _ = try session.run(SourceFile(name: "<test>", text: "memory(llama3_8b, H100, batch: 1).total"))
+        guard case .function(let f)? = session.interpreter.globals["memory"] else { return XCTFail("no memory()") }
+        let first = try XCTUnwrap(f.shortcutMemo as? MemoryBuiltins.SweepMemo)
+        _ = try session.run(SourceFile(name: "<test>", text: "memory(llama3_8b, H100, batch: 2).total"))
+        XCTAssertTrue(f.shortcutMemo === first)
+        _ = try session.run(SourceFile(name: "<test>", text: "memory(llama3_70b, H100, batch: 2).total"))
+        let second = try XCTUnwrap(f.shortcutMemo as? MemoryBuiltins.SweepMemo)
+        XCTAssertFalse(second === first)
+        XCTAssertEqual(second.planner.model.layers, 80)
     }
 
     /// The outcomes are not vacuous: a sweep point prints the plan, and the errors are the located ones.

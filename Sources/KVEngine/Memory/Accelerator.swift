@@ -20,7 +20,7 @@ public struct Accelerator: Sendable, Equatable {
         self.performance = performance
     }
 
-    func validate() throws {
+    public func validate() throws {
         guard capacity.isFinite, capacity > 0 else {
             throw EngineError("\(name): capacity must be a positive number of bytes", argument: "gpu")
         }

@@ -25,6 +25,12 @@ public final class MemoryPlanner: Sendable {
     /// What the KV cache's and the activation's checks of the split threw, thrown by `plan` in their turn.
     let kvSplitError: (any Error)?
     let activationSplitError: (any Error)?
+    /// The options `plan` reads, taken out once (a copy of MemoryOptions, with its dtypes' names and quantization,
+    /// cost more than the arithmetic they feed).
+    let computeDType: DType
+    let activationRatio: Double?
+    let logitsAll: Bool
+    let tp: Int, ep: Int, devices: Int
 
     public init(model: ModelSpec, options: MemoryOptions) throws {
         self.model = model
@@ -43,17 +49,28 @@ public final class MemoryPlanner: Sendable {
         }
         hasDense = model.layerCount(.dense, in: 0..<model.layers) > 0
         hasMoE = model.layerCount(.moe, in: 0..<model.layers) > 0
+        computeDType = options.computeDType
+        activationRatio = options.activationRatio
+        logitsAll = options.logits == .all
+        tp = options.tp
+        ep = options.ep
+        devices = options.parallelism.devices
     }
 
     /// Per-chip memory of a prefill of `batch` sequences of `seq` tokens on `gpu`.
     public func plan(gpu: Accelerator, batch: Int, seq: Int) throws -> MemoryPlan {
         try gpu.validate()
+        return try plan(capacity: gpu.capacity, batch: batch, seq: seq)
+    }
+
+    /// The same on a chip of `capacity` bytes that has passed `Accelerator.validate` (a sweep validates its
+    /// accelerator once).
+    public func plan(capacity: Double, batch: Int, seq: Int) throws -> MemoryPlan {
         try Argument.positive(batch, "batch")
         try Argument.positive(seq, "seq")
         if let e = kvSplitError { throw e }
-        let o = options
         var layerPeak: Double, logitsPeak: Double
-        if let ratio = o.activationRatio {
+        if let ratio = activationRatio {
             layerPeak = ratio * weights.bytes  // activation(ratio:), from the weights already counted
             logitsPeak = layerPeak
         } else {
@@ -61,8 +78,8 @@ public final class MemoryPlanner: Sendable {
             let tokens = try model.activationTokens(batch: batch, seq: seq)
             var peak = -Double.infinity
             logitsPeak = model.activationPhases(
-                batch: batch, seq: seq, tokens: tokens, dtype: o.computeDType, logitRows: o.logits == .all ? nil : batch,
-                logitBytes: o.computeDType.bytes, tp: o.tp, ep: o.ep, hasDense: hasDense, hasMoE: hasMoE
+                batch: batch, seq: seq, tokens: tokens, dtype: computeDType, logitRows: logitsAll ? nil : batch,
+                logitBytes: computeDType.bytes, tp: tp, ep: ep, hasDense: hasDense, hasMoE: hasMoE
             ) { _, bytes in peak = max(peak, bytes) }
             layerPeak = peak
         }
@@ -79,8 +96,8 @@ public final class MemoryPlanner: Sendable {
             let total = weights.stageBytes[s] + kv + act
             if total > (best?.total ?? -1) {
                 best = MemoryPlan(weights: weights.stageBytes[s], kvCache: kv, activation: act, total: total,
-                                  capacity: gpu.capacity, free: gpu.capacity - total, fits: total <= gpu.capacity,
-                                  utilization: total / gpu.capacity, stage: s, devices: o.parallelism.devices)
+                                  capacity: capacity, free: capacity - total, fits: total <= capacity,
+                                  utilization: total / capacity, stage: s, devices: devices)
             }
         }
         guard let plan = best else { throw EngineError("the model has no layers", argument: "num_hidden_layers") }

@@ -3,6 +3,21 @@
 /// A call pushes a frame onto `stack`: the parameters, then the closure's captured values. Names in the body were
 /// resolved to those slots, so a lookup is `stack[frameBase + slot]`.
 extension Interpreter {
+    /// `f(…).name` for a native with a shortcut: a named call may be answered with the field alone (`projected`
+    /// set), so the record it belongs to is never built. Any other call goes the usual way (`evalCall`).
+    func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span, field: String,
+                  projected: inout Bool) throws(Diagnostic) -> Value {
+        if !arguments.allSatisfy({ $0.label == nil }) {
+            let base = stack.count
+            defer { if stack.count > base { stack.removeLast(stack.count - base) } }
+            if let v = try evalNamedCall(f, arguments: arguments, base: base, callSpan: callSpan, field: field,
+                                         projected: &projected) {
+                return v
+            }
+        }
+        return try evalCall(f, arguments: arguments, callSpan: callSpan)
+    }
+
     /// A call from source: arguments are evaluated straight onto the stack when they are all positional.
     func evalCall(_ f: Function, arguments: [CallArgument], callSpan: Span) throws(Diagnostic) -> Value {
         let base = stack.count
@@ -22,7 +37,11 @@ extension Interpreter {
             for a in arguments { stack.append(try eval(a.value)) }
             return try enter(f, base: base, given: .first(arguments.count), arguments: arguments, callSpan: callSpan)
         }
-        if let v = try evalNamedCall(f, arguments: arguments, base: base, callSpan: callSpan) { return v }
+        var projected = false
+        if let v = try evalNamedCall(f, arguments: arguments, base: base, callSpan: callSpan, field: nil,
+                                     projected: &projected) {
+            return v
+        }
         var values: [Value] = []
         for a in arguments { values.append(try eval(a.value)) }
         var bound = [Bool](repeating: false, count: f.parameters.count)
@@ -73,20 +92,33 @@ extension Interpreter {
     /// arrays but a native's spans. Nil, having evaluated nothing, when a label is unknown or goes to `...`, a
     /// parameter is given twice, or there are too many arguments or parameters: the general path then reports or
     /// binds them as it always did.
-    private func evalNamedCall(_ f: Function, arguments: [CallArgument], base: Int,
-                               callSpan: Span) throws(Diagnostic) -> Value? {
+    private func evalNamedCall(_ f: Function, arguments: [CallArgument], base: Int, callSpan: Span, field: String?,
+                               projected: inout Bool) throws(Diagnostic) -> Value? {
         let count = f.parameters.count
         guard count <= 64, arguments.count <= count else { return nil }
         let facts = f.nativeFacts
         var given: UInt64 = 0
-        // Each argument's slot, 6 bits apiece for the first ten: found once here, not again by each pass below.
+        // Each argument's slot, 6 bits apiece for the first ten: found once here, not again by each pass below,
+        // or remembered from this call site's last call (Function.boundArguments).
         var packed: UInt64 = 0
-        for k in arguments.indices {
-            guard let slot = boundSlot(f, facts, arguments[k], position: k) else { return nil }
-            let bit: UInt64 = 1 << UInt64(slot)
-            guard given & bit == 0 else { return nil }
-            given |= bit
-            if k < 10 { packed |= UInt64(slot) << UInt64(6 * k) }
+        let key = arguments.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        if key != 0, key == f.boundKey {
+            given = f.boundGiven
+            packed = f.boundSlots
+        } else {
+            for k in arguments.indices {
+                guard let slot = boundSlot(f, facts, arguments[k], position: k) else { return nil }
+                let bit: UInt64 = 1 << UInt64(slot)
+                guard given & bit == 0 else { return nil }
+                given |= bit
+                if k < 10 { packed |= UInt64(slot) << UInt64(6 * k) }
+            }
+            if key != 0, arguments.count <= 10 {
+                f.boundArguments = arguments
+                f.boundKey = key
+                f.boundGiven = given
+                f.boundSlots = packed
+            }
         }
         let slots = packed
         @inline(__always) func slotOf(_ k: Int) -> Int {
@@ -99,29 +131,40 @@ extension Interpreter {
             // A native whose parameters not given all have literal defaults: nothing is evaluated in its frame, so
             // its argument list is built from the defaults directly, without going through the stack.
             var values = f.spareArguments ?? facts.defaultArguments
-            var spans = f.spareSpans ?? []
             f.spareArguments = nil
-            f.spareSpans = nil
-            if spans.count == count {
-                for i in spans.indices { spans[i] = callSpan }
-            } else {
-                spans = [Span](repeating: callSpan, count: count)
-            }
-            // Whatever happens, the lists go back with the defaults in the slots this call wrote.
+            // Whatever happens, the list goes back with the defaults in the slots this call wrote.
             defer {
                 for k in arguments.indices {
                     let slot = slotOf(k)
                     values[slot] = facts.defaultArguments[slot]
                 }
                 f.spareArguments = values
-                f.spareSpans = spans
             }
-            for k in arguments.indices {
-                let slot = slotOf(k)
-                values[slot] = try eval(arguments[k].value)
-                spans[slot] = arguments[k].value.span
+            for k in arguments.indices { values[slotOf(k)] = try eval(arguments[k].value) }
+            var counted = false
+            if let checks = facts.shortcutChecks, let shortcut = f.shortcut {
+                // The native's fast path reads the list in place; nil sends the call the ordinary way below.
+                try countCall(f, callSpan: callSpan)
+                counted = true
+                let answer = values.withUnsafeBufferPointer { list in
+                    shortcut.answer(ShortcutCall(interpreter: self, function: f, arguments: list,
+                                                 check: given | checks, field: field))
+                }
+                if let answer {
+                    projected = field != nil
+                    return answer
+                }
             }
-            return try callNative(f, native, arguments: values, spans: spans, callSpan: callSpan)
+            var spans = f.spareSpans ?? []
+            f.spareSpans = nil
+            defer { f.spareSpans = spans }
+            if spans.count == count {
+                for i in spans.indices { spans[i] = callSpan }
+            } else {
+                spans = [Span](repeating: callSpan, count: count)
+            }
+            for k in arguments.indices { spans[slotOf(k)] = arguments[k].value.span }
+            return try callNative(f, native, arguments: values, spans: spans, callSpan: callSpan, counted: counted)
         }
         // A native's literal defaults go straight into their slots (the given ones are overwritten below).
         let literals = facts?.literalDefaults ?? []
@@ -146,8 +189,8 @@ extension Interpreter {
 
     /// Runs a native on an argument list built without a frame: what `enter` does for a native.
     private func callNative(_ f: Function, _ native: NativeFunction, arguments: [Value], spans: [Span],
-                            callSpan: Span) throws(Diagnostic) -> Value {
-        try countCall(f, callSpan: callSpan)
+                            callSpan: Span, counted: Bool) throws(Diagnostic) -> Value {
+        if !counted { try countCall(f, callSpan: callSpan) }
         callDepth += 1
         let savedBase = frameBase
         defer {

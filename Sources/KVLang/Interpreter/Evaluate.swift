@@ -65,7 +65,7 @@ extension Interpreter {
             }
             return try evalCall(f, arguments: arguments, callSpan: e.span)
         case .field(let base, let name, let nameSpan):
-            return try field(try eval(base), name, at: nameSpan, base: base.span)
+            return try evalField(base, name, at: nameSpan)
         case .index(let base, let indexExpr):
             return try index(try eval(base), try eval(indexExpr), at: indexExpr.span)
         case .with(let base, let fields):
@@ -180,6 +180,23 @@ extension Interpreter {
                              hint: "compare it, e.g. `x > 0`")
         }
         return b
+    }
+
+    /// `base.name`. Apart from `eval`, whose every case pays for the registers the largest one needs.
+    @inline(never)
+    private func evalField(_ base: Expr, _ name: String, at nameSpan: Span) throws(Diagnostic) -> Value {
+        if case .call(let calleeExpr, let arguments) = base.kind, calleeExpr.tag == .name,
+           case .function(let f) = try eval(calleeExpr), f.shortcut != nil {
+            // `memory(…).total`: the native's shortcut may answer the field alone. (Only for a callee named
+            // directly: looking a name up twice, here and below, changes nothing. The call node is not
+            // evaluated through `eval`, so its depth is counted here.)
+            evalDepth += 1
+            defer { evalDepth -= 1 }
+            var projected = false
+            let v = try evalCall(f, arguments: arguments, callSpan: base.span, field: name, projected: &projected)
+            return projected ? v : try field(v, name, at: nameSpan, base: base.span)
+        }
+        return try field(try eval(base), name, at: nameSpan, base: base.span)
     }
 
     func field(_ base: Value, _ name: String, at span: Span, base baseSpan: Span) throws(Diagnostic) -> Value {

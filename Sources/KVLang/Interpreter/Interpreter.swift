@@ -48,6 +48,15 @@ public final class Interpreter: @unchecked Sendable {
 
     public func registerNative(_ name: String, _ body: @escaping NativeFunction) { natives[name] = body }
 
+    /// Natives' fast paths for named calls (NativeShortcut.swift), by name.
+    var nativeShortcuts: [String: NativeShortcut] = [:]
+
+    /// A native with a fast path for its usual call.
+    public func registerNative(_ name: String, _ body: @escaping NativeFunction, shortcut: NativeShortcut) {
+        natives[name] = body
+        nativeShortcuts[name] = shortcut
+    }
+
     /// A native whose result holds only values made elsewhere (`map`'s items are its function's results, `table`'s
     /// cells the records' fields), each already checked to be finite where it was made: its result is not walked
     /// again (for a 10⁶-item `map`, that walk cost more than a tenth of the call).
@@ -195,7 +204,8 @@ public final class Interpreter: @unchecked Sendable {
         }
         let captured = decl.captures.map { stack[frameBase + Int($0.outerSlot)] }
         return Function(name: decl.name, parameters: parameters, body: body, doc: decl.doc, decl: decl,
-                        captured: captured, forwardsValues: decl.body == nil && forwardingNatives.contains(decl.name))
+                        captured: captured, forwardsValues: decl.body == nil && forwardingNatives.contains(decl.name),
+                        shortcut: decl.body == nil ? nativeShortcuts[decl.name] : nil)
     }
 
     /// Every name a program can refer to, for suggestions and completion.

@@ -32,6 +32,13 @@ public final class Function: @unchecked Sendable {
     /// A native whose result needs no finite check (Interpreter.registerForwardingNative(_:_:)).
     let forwardsValues: Bool
 
+    /// A native's fast path for named calls (NativeShortcut.swift); nil for most.
+    let shortcut: NativeShortcut?
+
+    /// What the shortcut remembers between calls (such as the planner of the model a sweep passes at every point),
+    /// kept by the function, which belongs to one interpreter and runs on one thread at a time: no lock.
+    @exclusivity(unchecked) public var shortcutMemo: AnyObject?
+
     /// What named calls of a native use (Calls.swift), made on its first call rather than when the stdlib
     /// declares the builtin, so start-up does not pay for natives never called; nil for a user function.
     final class NativeFacts {
@@ -47,6 +54,9 @@ public final class Function: @unchecked Sendable {
         /// The literal defaults as an argument list (`false` where there is none), for calls that give the other
         /// parameters.
         let defaultArguments: [Value]
+        /// The shortcut's answer to `prepare` for this declaration: the parameters it checks even when not given;
+        /// nil when there is no shortcut or it does not apply.
+        let shortcutChecks: UInt64?
 
         init(_ f: Function) {
             quotedName = "`\(f.name)`"
@@ -65,6 +75,7 @@ public final class Function: @unchecked Sendable {
             }
             literalDefaultMask = mask
             defaultArguments = literalDefaults.map { $0 ?? .bool(false) }
+            shortcutChecks = f.shortcut?.prepare(f.parameterNames, literalDefaults)
         }
     }
 
@@ -89,12 +100,23 @@ public final class Function: @unchecked Sendable {
     /// list and freeing it after. Taken (nil) while a call uses them, so a nested call of the same native makes
     /// its own; lists are values, so one a native kept is copied before it is written. A function belongs to one
     /// interpreter, which runs on one thread at a time.
+    /// How the last named call of this function bound its arguments (at most ten): the call site's argument
+    /// list, kept so that its storage's address (`boundKey`) names that list alone while remembered, the
+    /// parameters given, and each argument's slot packed 6 bits apiece (Calls.swift). A call site's list never
+    /// changes and a function's parameters never do, so the same list binds the same way: a sweep's point finds
+    /// its slots without matching labels to names.
+    @exclusivity(unchecked) var boundArguments: [CallArgument] = []
+    @exclusivity(unchecked) var boundKey: UInt = 0
+    @exclusivity(unchecked) var boundGiven: UInt64 = 0
+    @exclusivity(unchecked) var boundSlots: UInt64 = 0
+
     @exclusivity(unchecked) var spareArguments: [Value]?
     @exclusivity(unchecked) var spareSpans: [Span]?
 
     init(name: String, parameters: [Parameter], body: Body, doc: String?, decl: FunctionDecl?, captured: [Value],
-         forwardsValues: Bool = false) {
+         forwardsValues: Bool = false, shortcut: NativeShortcut? = nil) {
         self.forwardsValues = forwardsValues
+        self.shortcut = shortcut
         self.name = name
         self.parameters = parameters
         self.parameterNames = parameters.map(\.name)

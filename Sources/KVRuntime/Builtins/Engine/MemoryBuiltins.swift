@@ -51,7 +51,7 @@ enum MemoryBuiltins {
                 try m.activation(batch: batch, seq: seq, dtype: o.dtype, logits: o.logits, tp: o.tp, ep: o.ep)
             }.bytes)
         },
-        BuiltinSpec("memory", memoryParameters, shortcut: memorySweepPoint) { a throws(Diagnostic) in
+        BuiltinSpec("memory", memoryParameters, shortcut: sweepPoint) { a throws(Diagnostic) in
             let model = try a.modelArgument(), gpu = try a.accelerator(), o = try a.memoryOptions()
             let batch = try a.int("batch"), seq = try a.int("seq")
             if try a.string("engine") == "none" {
@@ -132,50 +132,7 @@ enum MemoryBuiltins {
 
     static let memoryParameters = [P.model, P.gpu, P.batch, P.seq] + P.planOptions + memoryEngineOptions
 
-    /// memory() as a sweep calls it, without converting the arguments one by one: a valid model and accelerator
-    /// (both remembered by their records), whole batch, seq, tp, pp and ep in their ranges, dtype and kv_dtype
-    /// "auto", a valid logits and ratio, engine "none" and every engine option at its neutral value. Exactly
-    /// what the ordinary path accepts and how it reads it (the same ranges, the same planner and record); nil for
-    /// anything else, which the ordinary path then converts, checks and reports. BuiltinShortcutTests runs calls
-    /// both ways.
-    static func memorySweepPoint(_ c: CallContext) -> Value? {
-        let v = c.arguments
-        guard v.count == 20, memorySpec?.declares(c.parameterNames) == true,
-              case .record(let modelRecord) = v[0], case .record(let gpuRecord) = v[1],
-              let model = try? ModelRecord.argument(modelRecord, at: c.spans[0]),
-              let gpu = try? AcceleratorRecord.argument(gpuRecord, at: c.spans[1], units: c.interpreter.units),
-              let batch = plainWhole(v[2], in: 1...P.largeCount), let seq = plainWhole(v[3], in: 1...P.largeCount),
-              case .string("auto") = v[4], case .string("auto") = v[5],
-              let tp = plainWhole(v[6], in: P.parallel), let pp = plainWhole(v[7], in: P.parallel),
-              let ep = plainWhole(v[8], in: P.parallel),
-              case .string(let logitsName) = v[9], let logits = logitsKept(logitsName),
-              case .quantity(let ratio) = v[10], ratio.dimension.isDimensionless, ratio.value.isFinite,
-              (0...10).contains(ratio.value),
-              case .string("none") = v[11], case .string = v[12],
-              case .string("auto") = v[13], case .string("auto") = v[14], case .string("auto") = v[15],
-              case .string("auto") = v[16], case .bool(false) = v[17], case .string("auto") = v[18],
-              case .string("auto") = v[19] else { return nil }
-        // As memoryOptions() reads them: dtype "auto" counts the checkpoint's quantization, kv_dtype "auto" the
-        // compute dtype, ratio 0 the derived activation.
-        let o = ModelArgument.SweepOptions(tp: tp, pp: pp, ep: ep, logits: logits,
-                                           ratio: ratio.value > 0 ? ratio.value : nil)
-        guard let plan = try? model.planner(o).plan(gpu: gpu.accelerator, batch: batch, seq: seq) else { return nil }
-        return .record(planRecord(plan, units: gpu.units))
-    }
-
-    /// LogitsKept(rawValue:) by comparisons (equal short strings compare as two words; the switch over the raw
-    /// values costs a table walk per call).
-    private static func logitsKept(_ s: String) -> LogitsKept? {
-        s == "last" ? .last : s == "all" ? .all : LogitsKept(rawValue: s)
-    }
-
-    /// A plain number that is whole and in the range, as `.count` converts it.
-    private static func plainWhole(_ v: Value, in range: ClosedRange<Int>) -> Int? {
-        guard case .quantity(let q) = v, q.dimension.isDimensionless else { return nil }
-        return WholeNumber.exactly(q.value, in: range)
-    }
-
-    private static let memorySpec = specs.first { $0.name == "memory" }
+    static let memorySpec = specs.first { $0.name == "memory" }
 
     /// explain's first argument: a model (memory()'s derivation) or a kv_capacity result (its subtractions).
     static let explainSubject = ParameterSpec("model", .custom("a model record, or a kv_capacity result"))
@@ -191,17 +148,25 @@ enum MemoryBuiltins {
         // by the first write to them) cost twice what building the list does.
         var v = ContiguousArray<Value>()
         v.reserveCapacity(10)
-        v.append(u.bytes(p.weights))
-        v.append(u.bytes(p.kvCache))
-        v.append(u.bytes(p.activation))
-        v.append(u.bytes(p.total))
-        v.append(u.bytes(p.capacity))
-        v.append(u.bytes(p.free))
-        v.append(.bool(p.fits))
-        v.append(u.percent(p.utilization))
-        v.append(.number(Double(p.stage)))
-        v.append(u.devices(Double(p.devices)))
+        for i in 0..<10 { v.append(planValue(p, i, units: u)) }
         return Record(uncheckedUniqueKeys: planKeys, values: v)
+    }
+
+    /// planRecord's field i (in planKeys' order).
+    @inline(__always)
+    static func planValue(_ p: MemoryPlan, _ i: Int, units u: EngineUnits) -> Value {
+        switch i {
+        case 0: return u.bytes(p.weights)
+        case 1: return u.bytes(p.kvCache)
+        case 2: return u.bytes(p.activation)
+        case 3: return u.bytes(p.total)
+        case 4: return u.bytes(p.capacity)
+        case 5: return u.bytes(p.free)
+        case 6: return .bool(p.fits)
+        case 7: return u.percent(p.utilization)
+        case 8: return .number(Double(p.stage))
+        default: return u.devices(Double(p.devices))
+        }
     }
 
     /// planRecord's fields, in order.

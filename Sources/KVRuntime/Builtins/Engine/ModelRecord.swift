@@ -293,7 +293,7 @@ final class ModelArgument: Sendable {
         return p
     }
 
-    /// The options of memory()'s sweep point (MemoryBuiltins.memorySweepPoint): dtype and kv_dtype "auto", so the
+    /// The options of memory()'s sweep point (MemorySweepPoint.swift): dtype and kv_dtype "auto", so the
     /// rest of MemoryOptions follows from these and the model. Comparing them is a few integer compares, where
     /// MemoryOptions' == copies its optional quantization.
     struct SweepOptions: Equatable, Sendable {

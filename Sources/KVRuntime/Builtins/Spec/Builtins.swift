@@ -16,6 +16,11 @@ enum Builtins {
             let body: NativeFunction = { c throws(Diagnostic) in try spec.call(&c) }
             if forwarding.contains(spec.name) {
                 interpreter.registerForwardingNative(spec.name, body)
+            } else if let shortcut = spec.shortcut {
+                // Named calls reach the shortcut directly; tests switch it off to compare with the ordinary path.
+                interpreter.registerNative(spec.name, body, shortcut: NativeShortcut(prepare: shortcut.prepare) { c in
+                    BuiltinSpec.shortcutsEnabled.load(ordering: .relaxed) ? shortcut.answer(c) : nil
+                })
             } else {
                 interpreter.registerNative(spec.name, body)
             }

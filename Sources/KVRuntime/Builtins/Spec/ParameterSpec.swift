@@ -57,13 +57,14 @@ struct BuiltinSpec: @unchecked Sendable {
     /// A shortcut for the common form of a call, tried before the arguments are converted: a value, or nil to
     /// take the ordinary path. It must answer only where that path would give the same value, and never fail
     /// (for anything unusual it returns nil, and the ordinary path converts, checks and reports as always).
-    let shortcut: ((CallContext) -> Value?)?
+    /// Named calls from source reach it directly (NativeShortcut.swift); other calls through `call` below.
+    let shortcut: NativeShortcut?
     /// The parameters' names, and their bits for `index(of:)`.
     let parameterNames: [String]
     private let nameBits: [NameBits]
 
     init(_ name: String, _ parameters: [ParameterSpec], takesRest: Bool = false,
-         shortcut: ((CallContext) -> Value?)? = nil,
+         shortcut: NativeShortcut? = nil,
          _ body: @escaping (inout Arguments) throws(Diagnostic) -> Value) {
         self.name = name
         self.parameters = parameters
@@ -111,7 +112,13 @@ struct BuiltinSpec: @unchecked Sendable {
 
     /// Converts every argument by its kind, then runs the body.
     func call(_ context: inout CallContext) throws(Diagnostic) -> Value {
-        if let shortcut, BuiltinSpec.shortcutsEnabled.load(ordering: .relaxed), let v = shortcut(context) { return v }
+        if let shortcut, BuiltinSpec.shortcutsEnabled.load(ordering: .relaxed), declares(context.parameterNames),
+           let v = context.arguments.withUnsafeBufferPointer({ list in
+               shortcut.answer(ShortcutCall(interpreter: context.interpreter, function: nil, arguments: list,
+                                            check: ~0, field: nil))
+           }) {
+            return v
+        }
         var arguments = try Arguments(context: context, spec: self)
         let value = try body(&arguments)
         context = arguments.context

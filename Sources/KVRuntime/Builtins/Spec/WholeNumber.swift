@@ -4,6 +4,7 @@ enum WholeNumber {
     /// Counts beyond 2^53 are not exact in a Double anyway; ranges stop there.
     static let largest = 1 << 53
 
+    @inline(__always)
     static func exactly(_ v: Double, in range: ClosedRange<Int>) -> Int? {
         // The comparisons are false for a NaN and bound the rest to ±2^53, so Int(v) cannot trap; it truncates,
         // and the round trip is exact only for a whole number (one conversion each way instead of a call to libm's
