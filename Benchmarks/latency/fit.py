@@ -22,6 +22,11 @@ weight at the vector rate (bf16 peak / 16; LatencyConstants.dequantOpsPerWeight)
 19.5 TFLOPS / (2.039 TB/s x 0.87) with qeff = 0.84: the same time on the A100 where every int8 row of the set is,
 so this mirror's qeff still fits it.
 
+Hopper's bandwidth efficiency is no longer taken from this fit (its TTFT rows barely depend on it; the set has no
+Hopper decode): the presets carry H100 SXM 0.84 and H200 0.72 from memory microbenchmarks, derived in
+Tests/KVEngineTests/Latency/StreamingEfficiencyTests.swift from Fixtures/latency/stream_bandwidth.json. Its `beff_hopper`
+here is still fitted, for comparison only.
+
 Run: python3 Benchmarks/latency/fit.py
 """
 import os

@@ -7,7 +7,8 @@ public struct AcceleratorPerformance: Sendable, Equatable {
     /// at the 16-bit rate).
     public var fp8Flops: Double
     /// Achieved fraction of the memory bandwidth when streaming weights and KV (fits: A100 0.87, MI250X 0.70,
-    /// H100/H200 0.65, L40S 0.70; the default is their median).
+    /// L40S 0.70; the default, 0.70, their median). Hopper's presets come from memory microbenchmarks instead
+    /// (H100 SXM 0.84, H200 0.72: Tests/KVEngineTests/Latency/StreamingEfficiencyTests).
     public var bandwidthEfficiency: Double
     /// Achieved fraction of the 16-bit tensor peak on large GEMMs (A100 fit: 0.66).
     public var flopsEfficiency: Double

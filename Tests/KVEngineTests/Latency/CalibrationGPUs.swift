@@ -7,12 +7,16 @@ enum CalibrationGPUs {
                                                interconnect: 300e9)
     static let a100 = Accelerator(name: "A100 80GB", capacity: 85198045184, bandwidth: 2.039e12, bf16Flops: 312e12,
                                   performance: ampere)
-    static let hopper = AcceleratorPerformance(fp8Flops: 1979e12, bandwidthEfficiency: 0.65, flopsEfficiency: 0.66,
-                                               fp8FlopsEfficiency: 0.54, interconnect: 450e9)
+    /// Hopper's bandwidth efficiencies come from microbenchmarks, per memory system (StreamingEfficiencyTests):
+    /// H100 SXM (HBM3) 0.84, H200 (HBM3e) 0.72.
+    static func hopper(bandwidthEfficiency: Double) -> AcceleratorPerformance {
+        AcceleratorPerformance(fp8Flops: 1979e12, bandwidthEfficiency: bandwidthEfficiency, flopsEfficiency: 0.66,
+                               fp8FlopsEfficiency: 0.54, interconnect: 450e9)
+    }
     static let h100 = Accelerator(name: "H100 SXM", capacity: 85017493504, bandwidth: 3.35e12, bf16Flops: 989e12,
-                                  performance: hopper)
+                                  performance: hopper(bandwidthEfficiency: 0.84))
     static let h200 = Accelerator(name: "H200", capacity: 143156 * 1048576, bandwidth: 4.8e12, bf16Flops: 989e12,
-                                  performance: hopper)
+                                  performance: hopper(bandwidthEfficiency: 0.72))
     static let l40s = Accelerator(name: "L40S", capacity: 47803596800, bandwidth: 864e9, bf16Flops: 362.05e12,
                                   performance: AcceleratorPerformance(fp8Flops: 733e12, bandwidthEfficiency: 0.70,
                                                                       flopsEfficiency: 0.66, fp8FlopsEfficiency: 0.54,
