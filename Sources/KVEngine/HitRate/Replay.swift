@@ -25,6 +25,17 @@ public func replay(path: String, capacity: Int, policy: EvictionPolicy = .lru, b
     -> ReplayResult {
     try checkReplayArguments(capacity: capacity, blockSize: blockSize)
     let data = try TraceReader.readBytes(path: path)
+    // Large traces: read on this thread while another replays (ReplayPipeline.swift).
+    if policy != .lfu, data.count >= ReplayPipeline.minimumBytes, ReplayPipeline.hasSecondProcessor {
+        switch try ReplayPipeline.replay(data, name: path, capacity: capacity, refreshOnHit: policy == .lru,
+                                         blockSize: blockSize) {
+        case .done(let result): return result
+        case .unordered:
+            return try replay(TraceReader.parse(data, name: path), capacity: capacity, policy: policy,
+                              blockSize: blockSize)
+        case .unavailable: break
+        }
+    }
     if let streamed = try replayStreaming(data, name: path, capacity: capacity, policy: policy, blockSize: blockSize) {
         return streamed
     }
