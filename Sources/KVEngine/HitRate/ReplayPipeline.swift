@@ -257,3 +257,23 @@ final class ReplayRing {
         self.hitTokens = hitTokens
     }
 }
+
+/// For the fuzz target (which sees only the public interface): replays the trace in `data` while reading it, on
+/// two threads handing over chunks of at most `chunkIds` ids or `chunkRequests` requests (tiny, so that chunk
+/// boundaries fall everywhere), or on one thread (`chunkIds` 0). nil where `replay(path:)` would parse, sort and
+/// replay the whole trace instead (a request out of order, LFU) or where no second thread could be started.
+/// Errors are `replay(path:)`'s.
+public func replayWhileReading(_ data: Data, name: String, capacity: Int, policy: EvictionPolicy,
+                               blockSize: Int = 512, chunkIds: Int, chunkRequests: Int = 2) throws -> ReplayResult? {
+    try checkReplayArguments(capacity: capacity, blockSize: blockSize)
+    guard chunkIds > 0 else {
+        return try replayStreaming(data, name: name, capacity: capacity, policy: policy, blockSize: blockSize)
+    }
+    guard policy != .lfu else { return nil }
+    let shape = ReplayPipeline.Shape(ids: chunkIds, requests: chunkRequests, chunks: 2)
+    switch try ReplayPipeline.replay(data, name: name, capacity: capacity, refreshOnHit: policy == .lru,
+                                     blockSize: blockSize, shape: shape) {
+    case .done(let result): return result
+    case .unordered, .unavailable: return nil
+    }
+}
