@@ -123,6 +123,25 @@ final class ReplayPipelineTests: XCTestCase {
         }())
     }
 
+    /// The fuzz target's entry: one thread (chunkIds 0) or two, nil for LFU and for a trace out of order.
+    func testReplayWhileReadingForTheFuzzTarget() throws {
+        let text = "{\"timestamp\": 1, \"input_length\": 900, \"hash_ids\": [0, 1]}\n"
+            + "{\"timestamp\": 2, \"input_length\": 900, \"hash_ids\": [0, 1, 2]}\n"
+        // By hand, capacity 2 (LRU): 0, 1 miss; then 0, 1 hit (a 2-block prefix, 900 tokens at most), 2 misses.
+        for ids in [0, 1, 2] {
+            let r = try replayWhileReading(Data(text.utf8), name: "t", capacity: 2, policy: .lru, chunkIds: ids)
+            XCTAssertEqual(r?.lookups, 5)
+            XCTAssertEqual(r?.hits, 2)
+            XCTAssertEqual(r?.hitTokens, 900)
+            XCTAssertEqual(r?.inputTokens, 1800)
+            XCTAssertNil(try replayWhileReading(Data(text.utf8), name: "t", capacity: 2, policy: .lfu, chunkIds: ids))
+        }
+        let unordered = "{\"timestamp\": 3, \"input_length\": 1, \"hash_ids\": [0]}\n" + text
+        XCTAssertNil(try replayWhileReading(Data(unordered.utf8), name: "t", capacity: 2, policy: .fifo, chunkIds: 1))
+        XCTAssertThrowsError(try replayWhileReading(Data(text.utf8), name: "t", capacity: -1, policy: .lru,
+                                                    chunkIds: 1))
+    }
+
     /// The line cap holds on the reader thread: a line over 16 MiB is the general parser's error, not a chunk
     /// overflow (each chunk has room for a whole line past its target size).
     func testOverlongLineIsRefusedWithItsLocation() throws {
