@@ -73,7 +73,10 @@ extension TraceLineParser {
         // The prediction and the id map's count as locals, so the loop keeps them in registers; written back at
         // the end.
         var pred = predicted
-        var next = ids.isIdentity ? ids.count : -1
+        // Below `limit`, `next` cannot pass Int32.max in this list (each id takes two bytes at least), so the loop
+        // need not check; above it (a file of ~2^31 ids: never, under the 1 GiB cap) the map decides each id.
+        let limit = Int(Int32.max) &- (n &- start) / 2 &- 2
+        var next = ids.isIdentity && ids.count < limit ? ids.count : -1
         defer {
             o = k
             predicted = pred
@@ -84,23 +87,24 @@ extension TraceLineParser {
             guard k < outEnd else { return nil }
             var e: Int
             let v = pred.value
-            if v <= next, pred.length > 0, p <= last, next < Int(Int32.max),
+            if v <= next, pred.length > 0, p <= last,
                UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)) &<< pred.shift
                 == pred.word {
                 // Exactly the predicted digits (if followed by a comma or the end, not by one more digit): while
                 // the map is the identity, an id seen before (below `next`) or the next new one is its own index.
                 e = p &+ pred.length
-                let c = base[e]
-                if c == UInt8(ascii: ",") {
+                // Then `, ` (json.dumps's separator; a bare `,` goes the general way below). Where the next id
+                // starts follows from the prediction alone, not from a byte read here, so the next id's load
+                // need not wait for this one's check.
+                if UInt16(littleEndian: UnsafeRawPointer(base + e).loadUnaligned(as: UInt16.self)) == 0x202C {
                     outBase[k] = Int32(truncatingIfNeeded: v)
                     if v == next { next &+= 1 }
                     pred.advance()
                     k &+= 1
-                    // `, ` and the next id, or `,` and the next id.
-                    p = base[e &+ 1] == UInt8(ascii: " ") ? e &+ 2 : e &+ 1
+                    p = e &+ 2
                     continue
                 }
-                if c == UInt8(ascii: "]") {
+                if base[e] == UInt8(ascii: "]") {
                     outBase[k] = Int32(truncatingIfNeeded: v)
                     if v == next { next &+= 1 }
                     pred.advance()
@@ -111,7 +115,7 @@ extension TraceLineParser {
             e = p
             if next >= 0 { ids.claimIdentity(through: next) }
             guard let id = scanDigits(base, &e, n), let dense = ids.index(of: id) else { return nil }
-            next = ids.isIdentity ? ids.count : -1
+            next = ids.isIdentity && ids.count < limit ? ids.count : -1
             // The id's own text, stepped by one: no division.
             if e &- p <= 8, p &+ 8 <= n {
                 pred = PredictedId(value: Int(id), text: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self),
@@ -169,6 +173,17 @@ struct PredictedId {
     mutating func advance() {
         value += 1
         guard length > 0 else { return }
+        // The last digit is the top byte: below '9', it just steps up (nine times in ten).
+        if word < 0x3900_0000_0000_0000 {
+            word &+= 1 &<< 56
+            return
+        }
+        carry()
+    }
+
+    /// `advance` past a last digit 9.
+    @inline(never)
+    private mutating func carry() {
         var b: UInt64 = 56
         while true {
             if (word &>> b) & 0xFF != 0x39 {
