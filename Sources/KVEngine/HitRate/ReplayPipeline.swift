@@ -43,21 +43,27 @@ enum ReplayPipeline {
             cache.deallocate()
             return .unavailable
         }
-        guard ring.start() else { return .unavailable }
-        var sink = PipelineSink(ring: ring)
-        let complete: Bool
-        do {
-            complete = try TraceReader.stream(data, name: name, into: &sink, output: ring.buffer(0))
-        } catch {
-            ring.finish(cancel: true)
-            throw error
+        // The bytes stay where they are while the replay thread maps their pages (it is joined before the end).
+        let (started, complete, requests, lookups, inputTokens) = try data.withUnsafeBytes { raw in
+            ring.prefault = raw
+            guard ring.start() else { return (false, false, 0, 0, 0) }
+            var sink = PipelineSink(ring: ring)
+            let complete: Bool
+            do {
+                complete = try TraceReader.stream(data, name: name, into: &sink, output: ring.buffer(0))
+            } catch {
+                ring.finish(cancel: true)
+                throw error
+            }
+            if complete { sink.flush() }
+            ring.finish(cancel: !complete)
+            return (true, complete, sink.requests, sink.lookups, sink.inputTokens)
         }
-        if complete { sink.flush() }
-        ring.finish(cancel: !complete)
+        guard started else { return .unavailable }
         guard complete else { return .unordered }
         return .done(ReplayResult(policy: refreshOnHit ? .lru : .fifo, capacity: capacity, blockSize: blockSize,
-                                  requests: sink.requests, lookups: sink.lookups, hits: ring.hits,
-                                  hitTokens: ring.hitTokens, inputTokens: sink.inputTokens))
+                                  requests: requests, lookups: lookups, hits: ring.hits,
+                                  hitTokens: ring.hitTokens, inputTokens: inputTokens))
     }
 }
 
@@ -130,6 +136,10 @@ final class ReplayRing {
     #endif
     private var cache: QueueCache
     private let blockSize: Int
+    /// Bytes whose pages the replay thread maps (MADV_POPULATE_READ) before it waits for the first chunk: the
+    /// reader then starts at once instead of waiting ~3 ms for MAP_POPULATE on a 34 MB trace, and soon reads pages
+    /// already mapped. Set before `start`.
+    var prefault = UnsafeRawBufferPointer(start: nil, count: 0)
     private(set) var hits = 0
     private(set) var hitTokens = 0
 
@@ -229,6 +239,13 @@ final class ReplayRing {
 
     /// The replay thread: each published chunk in turn, until closed and drained (or cancelled).
     private func consume() {
+        #if os(Linux)
+        // Only advice: it fails harmlessly (the reader then faults the pages in itself) on kernels before 5.14
+        // (no MADV_POPULATE_READ, 22) and for bytes not from a page-aligned mapping.
+        if let p = prefault.baseAddress, prefault.count > 0, Int(bitPattern: p) % Int(getpagesize()) == 0 {
+            _ = madvise(UnsafeMutableRawPointer(mutating: p), prefault.count, 22)
+        }
+        #endif
         var cache = self.cache
         var hits = 0, hitTokens = 0, slot = 0
         let blockSize = self.blockSize

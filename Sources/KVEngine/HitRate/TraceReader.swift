@@ -19,7 +19,9 @@ public enum TraceReader {
     /// The file's bytes, refusing directories and anything over `maxFileBytes`. A regular file is mapped, not
     /// copied (the parser reads each byte once, so a copy would only add page faults); anything else (a pipe,
     /// `/dev/zero`) is read only up to the limit.
-    static func readBytes(path: String, limit: Int = maxFileBytes) throws -> Data {
+    /// `populate: false` maps a regular file without mapping its pages up front: for a caller that has another
+    /// thread do that (ReplayPipeline) while it starts reading.
+    static func readBytes(path: String, limit: Int = maxFileBytes, populate: Bool = true) throws -> Data {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw EngineError("cannot read the trace file \(path): \(String(cString: strerror(errno)))", argument: "path")
@@ -30,7 +32,7 @@ public enum TraceReader {
                                    + "limit; replay a part of it", argument: "path")
         if kind == S_IFREG {
             guard Int64(info.st_size) <= Int64(limit) else { throw tooLarge }
-            if let mapped = mapPopulated(path: path, size: Int(info.st_size)) { return mapped }
+            if let mapped = map(path: path, size: Int(info.st_size), populate: populate) { return mapped }
             do {
                 return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
             } catch {
@@ -49,15 +51,15 @@ public enum TraceReader {
         return data
     }
 
-    /// The regular file at `path` mapped read-only with its pages mapped up front (MAP_POPULATE: one call instead
-    /// of a page fault per 64 KiB); nil if that fails (the caller then reads it the ordinary way).
-    private static func mapPopulated(path: String, size: Int) -> Data? {
+    /// The regular file at `path` mapped read-only, with its pages mapped up front if `populate` (MAP_POPULATE:
+    /// one call instead of a page fault per 64 KiB); nil if that fails (the caller then reads it the ordinary way).
+    private static func map(path: String, size: Int, populate: Bool) -> Data? {
         #if os(Linux)
         guard size > 0 else { return nil }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+        let p = mmap(nil, size, PROT_READ, populate ? MAP_PRIVATE | MAP_POPULATE : MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else { return nil }
         return Data(bytesNoCopy: p, count: size, deallocator: .custom { p, n in munmap(p, n) })
         #else
