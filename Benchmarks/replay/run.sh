@@ -26,8 +26,11 @@ cmds = {"swift": [binary] + args, "python": [sys.executable, "Benchmarks/replay/
 if baseline:
     cmds["before"] = [baseline, "eval", "--json", expr]
 times, outs, split = {k: [] for k in cmds}, {}, []
-for _ in range(reps):
-    for name, cmd in cmds.items():  # interleaved, so load changes hit both alike
+order = list(cmds.items())
+for rep in range(reps):
+    # Interleaved, so load changes hit all alike, and rotated each rep: a run right after the Python reference's
+    # (2-3 s through ~1 GB) is ~10 ms slower, so a fixed order penalised whichever command came next.
+    for name, cmd in order[rep % len(order):] + order[:rep % len(order)]:
         t = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True, check=True)
         times[name].append(time.perf_counter() - t)

@@ -4,7 +4,8 @@ import KVEngine
 
 /// bytes → `TraceReader.parse`, then replay under every policy at a few capacities and block sizes, checking what
 /// must hold whatever the trace: the reader's Mooncake fast path gives what the general parser gives (the same
-/// columns, or the same error), counts in range, LRU hits growing with capacity (the inclusion property), and
+/// columns, or the same error), replay while reading (one thread, and two with tiny chunks) gives what replaying
+/// the parsed trace gives (or the same error), counts in range, LRU hits growing with capacity (the inclusion property), and
 /// the one-pass LRU curve equal to replay at each capacity.
 func fuzzOne(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data = bytes else { return 0 }
@@ -20,6 +21,27 @@ func fuzzOne(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         precondition((a as? EngineError) == (b as? EngineError), "fast path: \(a); general parser: \(b)")
     default:
         preconditionFailure("fast path: \(fast); general parser: \(general)")
+    }
+    // Replay while reading, on one thread and on two with chunk boundaries after every few ids: the parse's
+    // error (or none, where a request out of order stops it first), else what the parsed trace replays to.
+    let chunkIds = 1 + size % 5
+    for policy in [EvictionPolicy.lru, .fifo] {
+        for ids in [0, chunkIds] {
+            let capacity = 1 + size % 4
+            let read = Result { try replayWhileReading(input, name: "fuzz.jsonl", capacity: capacity, policy: policy,
+                                                       chunkIds: ids, chunkRequests: 1 + size % 3) }
+            switch (read, fast) {
+            case let (.failure(a), .failure(b)):
+                precondition((a as? EngineError) == (b as? EngineError), "while reading: \(a); parse: \(b)")
+            case let (.success(r?), .success(trace)):
+                precondition(r == (try? replay(trace, capacity: capacity, policy: policy)),
+                             "replay while reading (chunks of \(ids)) ≠ replay of the parsed trace")
+            case (.success(nil), _):
+                break  // a request out of order before any error: replay(path:) parses the whole trace instead
+            default:
+                preconditionFailure("while reading: \(read); parse: \(fast)")
+            }
+        }
     }
     guard let trace = try? fast.get() else { return 0 }
     let top = trace.distinctBlocks + 1

@@ -19,8 +19,8 @@ struct QueueCache: PrefixCache {
     private let s: UnsafeMutablePointer<UInt32>
     /// A ring of `size` entries `stamp << 32 | block`: `used` of them from `front` on, the oldest first.
     private let q: UnsafeMutablePointer<UInt64>
-    private let sCalloc: Bool
-    private let qCalloc: Bool
+    private let sMemory: ZeroedMemory?
+    private let qMemory: ZeroedMemory?
     private let size: Int
     private var front = 0
     private var used = 0
@@ -37,30 +37,31 @@ struct QueueCache: PrefixCache {
         let items = max(0, min(items, Int(Int32.max)))
         self.capacity = max(0, min(capacity, items))
         size = 2 * self.capacity + 16
-        (s, sCalloc) = Self.zeroed(items, of: UInt32.self)
-        (q, qCalloc) = Self.zeroed(size, of: UInt64.self)
+        (s, sMemory) = Self.zeroed(items, of: UInt32.self)
+        (q, qMemory) = Self.zeroed(size, of: UInt64.self)
         // Renumbering leaves at most `capacity` stamps in use; the limit must leave room past them.
         self.clockLimit = max(clockLimit, UInt32(self.capacity) + 2)
         self.refreshOnHit = refreshOnHit
     }
 
-    /// `count` zeroed elements (at least one), from calloc: pages never touched cost nothing, so a table sized for
-    /// every possible block is fine. Where calloc fails, the ordinary allocation (which stops the program only if
-    /// memory is truly exhausted, like any Swift allocation). The flag says which, for `deallocate`.
-    private static func zeroed<T: FixedWidthInteger>(_ count: Int, of: T.Type) -> (UnsafeMutablePointer<T>, Bool) {
+    /// `count` zeroed elements (at least one), from fresh pages (`ZeroedMemory`): pages never touched cost nothing,
+    /// so a table sized for every possible block is fine. Where there is no memory for that, the ordinary
+    /// allocation (which stops the program only if memory is truly exhausted, like any Swift allocation). The
+    /// memory block says which, for `deallocate`.
+    private static func zeroed<T: FixedWidthInteger>(_ count: Int, of: T.Type) -> (UnsafeMutablePointer<T>,
+                                                                                     ZeroedMemory?) {
         let n = max(count, 1)
-        if let raw = calloc(n, MemoryLayout<T>.stride) {
-            HugePages.advise(raw, byteCount: n * MemoryLayout<T>.stride)
-            return (raw.bindMemory(to: T.self, capacity: n), true)
+        if let memory = ZeroedMemory(byteCount: n * MemoryLayout<T>.stride) {
+            return (memory.base.bindMemory(to: T.self, capacity: n), memory)
         }
         let p = UnsafeMutablePointer<T>.allocate(capacity: n)
         p.initialize(repeating: 0, count: n)
-        return (p, false)
+        return (p, nil)
     }
 
     func deallocate() {
-        if sCalloc { free(s) } else { s.deallocate() }
-        if qCalloc { free(q) } else { q.deallocate() }
+        if let sMemory { sMemory.free() } else { s.deallocate() }
+        if let qMemory { qMemory.free() } else { q.deallocate() }
     }
 
     @inline(__always)

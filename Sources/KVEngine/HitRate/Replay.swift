@@ -24,7 +24,20 @@ public struct ReplayResult: Sendable, Equatable {
 public func replay(path: String, capacity: Int, policy: EvictionPolicy = .lru, blockSize: Int = 512) throws
     -> ReplayResult {
     try checkReplayArguments(capacity: capacity, blockSize: blockSize)
-    let data = try TraceReader.readBytes(path: path)
+    // Large traces: read on this thread while another replays (ReplayPipeline.swift), and maps the file's pages
+    // while this one starts reading.
+    let pipelined = policy != .lfu && ReplayPipeline.hasSecondProcessor
+    let data = try TraceReader.readBytes(path: path, populate: !pipelined)
+    if pipelined, data.count >= ReplayPipeline.minimumBytes {
+        switch try ReplayPipeline.replay(data, name: path, capacity: capacity, refreshOnHit: policy == .lru,
+                                         blockSize: blockSize) {
+        case .done(let result): return result
+        case .unordered:
+            return try replay(TraceReader.parse(data, name: path), capacity: capacity, policy: policy,
+                              blockSize: blockSize)
+        case .unavailable: break
+        }
+    }
     if let streamed = try replayStreaming(data, name: path, capacity: capacity, policy: policy, blockSize: blockSize) {
         return streamed
     }

@@ -19,7 +19,9 @@ public enum TraceReader {
     /// The file's bytes, refusing directories and anything over `maxFileBytes`. A regular file is mapped, not
     /// copied (the parser reads each byte once, so a copy would only add page faults); anything else (a pipe,
     /// `/dev/zero`) is read only up to the limit.
-    static func readBytes(path: String, limit: Int = maxFileBytes) throws -> Data {
+    /// `populate: false` maps a regular file without mapping its pages up front: for a caller that has another
+    /// thread do that (ReplayPipeline) while it starts reading.
+    static func readBytes(path: String, limit: Int = maxFileBytes, populate: Bool = true) throws -> Data {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw EngineError("cannot read the trace file \(path): \(String(cString: strerror(errno)))", argument: "path")
@@ -30,7 +32,7 @@ public enum TraceReader {
                                    + "limit; replay a part of it", argument: "path")
         if kind == S_IFREG {
             guard Int64(info.st_size) <= Int64(limit) else { throw tooLarge }
-            if let mapped = mapPopulated(path: path, size: Int(info.st_size)) { return mapped }
+            if let mapped = map(path: path, size: Int(info.st_size), populate: populate) { return mapped }
             do {
                 return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
             } catch {
@@ -49,15 +51,15 @@ public enum TraceReader {
         return data
     }
 
-    /// The regular file at `path` mapped read-only with its pages mapped up front (MAP_POPULATE: one call instead
-    /// of a page fault per 64 KiB); nil if that fails (the caller then reads it the ordinary way).
-    private static func mapPopulated(path: String, size: Int) -> Data? {
+    /// The regular file at `path` mapped read-only, with its pages mapped up front if `populate` (MAP_POPULATE:
+    /// one call instead of a page fault per 64 KiB); nil if that fails (the caller then reads it the ordinary way).
+    private static func map(path: String, size: Int, populate: Bool) -> Data? {
         #if os(Linux)
         guard size > 0 else { return nil }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+        let p = mmap(nil, size, PROT_READ, populate ? MAP_PRIVATE | MAP_POPULATE : MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else { return nil }
         return Data(bytesNoCopy: p, count: size, deallocator: .custom { p, n in munmap(p, n) })
         #else
@@ -107,7 +109,10 @@ public enum TraceReader {
     /// Reads the requests into `sink` one at a time, in file order, reusing one line's worth of id buffer, until the
     /// sink refuses one (then returns false) or the bytes end (true). The dense ids handed out are all below
     /// `distinctBound(data)`. Errors are the same as `parse`'s, for the lines read.
-    static func stream<Sink: TraceLineSink>(_ data: Data, name: String, into sink: inout Sink) throws -> Bool {
+    /// `output`: where the ids go first (the sink may move them, see `TraceLineSink.redirect`), with room for a
+    /// line's ids (`lineIdBound`); by default a buffer of that size, reused for every request.
+    static func stream<Sink: TraceLineSink>(_ data: Data, name: String, into sink: inout Sink,
+                                            output: UnsafeMutableBufferPointer<Int32>? = nil) throws -> Bool {
         guard data.count <= maxFileBytes else {
             throw EngineError("\(name): the trace is larger than \(maxFileBytes >> 20) MiB, the limit", argument: "path")
         }
@@ -115,18 +120,22 @@ public enum TraceReader {
             let bytes = raw.bindMemory(to: UInt8.self)
             // One line's ids at most: a line of maxLineBytes holds at most maxLineBytes / 2 + 1; zero pages from
             // calloc, so only what the longest line used is ever touched.
-            let scratch = ZeroedTable<Int32>(count: min(bytes.count, maxLineBytes) / 2 + 2, required: true)
-            var p = TraceLineParser(bytes: bytes, name: name,
-                                    out: UnsafeMutableBufferPointer(start: scratch.base, count: scratch.count),
-                                    fastPath: true, sink: sink)
+            let scratch = output == nil ? ZeroedTable<Int32>(count: lineIdBound(bytes.count), required: true) : nil
+            let out = output ?? UnsafeMutableBufferPointer(start: scratch?.base, count: scratch?.count ?? 0)
+            var p = TraceLineParser(bytes: bytes, name: name, out: out, fastPath: true, sink: sink)
             defer { sink = p.sink }
-            try p.parseAll()
+            // The parser holds only a pointer into the scratch table: keep the table alive until it is done.
+            try withExtendedLifetime(scratch) { try p.parseAll() }
             return !p.stopped
         }
     }
 
     /// A bound on the dense ids `stream` hands out for `data`: every id takes at least two bytes.
     static func distinctBound(_ data: Data) -> Int { data.count / 2 + 1 }
+
+    /// A bound on the ids of one line of a file of `bytes` bytes: a line is at most `maxLineBytes` long, and every
+    /// id takes at least two bytes.
+    static func lineIdBound(_ bytes: Int) -> Int { min(bytes, maxLineBytes) / 2 + 2 }
 }
 
 /// Where the parser puts each request it reads.
@@ -136,6 +145,15 @@ protocol TraceLineSink {
     static var keepsBlocks: Bool { get }
     /// Takes one request whose ids (dense indices) are `blocks`; false refuses it and stops the parse.
     mutating func take(timestamp: Double, input: Int, output: Int, blocks: UnsafeBufferPointer<Int32>) -> Bool
+    /// After a request it took, may move the parser's id buffer (`out`, filled up to `count`) elsewhere: the
+    /// replay pipeline hands a full buffer to the replay thread and continues in an empty one. The buffer must
+    /// have room for a whole line's ids (`TraceReader.lineIdBound`) past `count`.
+    mutating func redirect(_ out: inout UnsafeMutableBufferPointer<Int32>, count: inout Int)
+}
+
+extension TraceLineSink {
+    @inline(__always)
+    mutating func redirect(_ out: inout UnsafeMutableBufferPointer<Int32>, count: inout Int) {}
 }
 
 /// The columns of a trace being built (its blocks stay in the parser's buffer).
@@ -186,7 +204,7 @@ struct TraceLineParser<Sink: TraceLineSink> {
     /// Takes each request; its ids go to `out`.
     var sink: Sink
     var stopped = false
-    let out: UnsafeMutableBufferPointer<Int32>
+    var out: UnsafeMutableBufferPointer<Int32>
     var outCount = 0
     let fastPath: Bool
     var fastLines = 0
@@ -211,6 +229,7 @@ struct TraceLineParser<Sink: TraceLineSink> {
         let blocks = UnsafeBufferPointer(start: out.baseAddress.map { $0 + firstBlock }, count: outCount - firstBlock)
         if !sink.take(timestamp: timestamp, input: input, output: output, blocks: blocks) { stopped = true }
         if !Sink.keepsBlocks { outCount = 0 }
+        sink.redirect(&out, count: &outCount)
     }
 
     mutating func parseAll() throws {

@@ -8,25 +8,15 @@ import Foundation
 /// dense indices. There is no per-line allocation; see `parseIdList` for how the ids are read.
 extension TraceLineParser {
     /// Reads the line starting at `i` if it has the exact shape, moving the cursor past its newline; returns false,
-    /// changing neither the cursor nor the columns, otherwise.
+    /// changing neither the cursor nor the columns, otherwise. The line is read once, front to back: its end is
+    /// where the shape ends (`]}` then LF, CRLF or the end of the bytes), not searched for first. No byte the shape
+    /// accepts before that is a newline, so nothing of the next line is ever taken.
     @inline(__always)
     mutating func parseMooncakeLine() -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let n = bytes.count
-        // The line's bounds first: it must end in `]}` (before CRLF or LF), so the id list ends at `close`.
-        var lineEnd = n
-        if let nl = memchr(base + i, Int32(UInt8(ascii: "\n")), n - i) {
-            lineEnd = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-        }
-        // The general parser refuses an over-long line; leave that (and its message) to it.
-        guard lineEnd - i <= TraceReader.maxLineBytes else { return false }
-        var contentEnd = lineEnd
-        if contentEnd > i, base[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-        guard contentEnd - i >= 2, base[contentEnd - 1] == UInt8(ascii: "}"),
-              base[contentEnd - 2] == UInt8(ascii: "]") else { return false }
-        let close = contentEnd - 2
-        // `{"timestamp": T, "input_length": I, "output_length": O, "hash_ids": [`. Eight-byte loads may look past
-        // the line (never past the bytes); a match counts only if it ends before `close`.
+        // `{"timestamp": T, "input_length": I, "output_length": O, "hash_ids": [`. Eight-byte loads stay inside the
+        // bytes (`matches` checks).
         var p = i
         guard literals.timestamp.matches(base, at: p, count: n) else { return false }
         p += literals.timestamp.count
@@ -39,17 +29,29 @@ extension TraceLineParser {
         guard let output = scanDigits(base, &p, n), output < 1 << 32 else { return false }
         guard literals.hashIds.matches(base, at: p, count: n) else { return false }
         p += literals.hashIds.count
-        guard p <= close else { return false }
         let firstBlock = outCount
         var o = outCount
-        guard p == close || parseIdList(base, from: p, to: close, count: n, out: &o) else { return false }
+        guard p < n else { return false }
+        if base[p] != UInt8(ascii: "]") {
+            guard let close = parseIdList(base, from: p, count: n, out: &o) else { return false }
+            p = close
+        }
+        // `]` at p: then `}` and the line's end.
+        p += 1
+        guard p < n, base[p] == UInt8(ascii: "}") else { return false }
+        p += 1
+        if p < n, base[p] == UInt8(ascii: "\r") { p += 1 }
+        guard p == n || base[p] == UInt8(ascii: "\n") else { return false }
+        // The general parser refuses an over-long line; leave that (and its message) to it.
+        guard p - i <= TraceReader.maxLineBytes else { return false }
         outCount = o
-        i = lineEnd + 1
+        i = p + 1
         finishRequest(timestamp: Double(timestamp), input: Int(input), output: Int(output), firstBlock: firstBlock)
         return true
     }
 
-    /// `ID, ID, …` in [from, to), each id's dense index written to `out` from `o` on; false at anything else.
+    /// `ID, ID, …]` from `start`, each id's dense index written to `out` from `o` on; the index of the `]`, or nil
+    /// at anything else.
     ///
     /// Mooncake lists are mostly runs of consecutive ids, n, n+1, n+2… (a conversation's earlier blocks, then its
     /// new ones), and their ids are their own dense indices (the map is the identity: `next`, its count, is the
@@ -57,55 +59,76 @@ extension TraceLineParser {
     /// it costs one eight-byte comparison and no conversion, and where the next id starts follows from the
     /// predicted length, not from the bytes, so the processor runs ahead. Other ids are read digit by digit (eight
     /// at a time) and go through the map. Every byte of the list is checked: an id is a run of 1–18 digits ending
-    /// at a comma (then one optional space) or at `to`.
+    /// at a comma (then one optional space) or at the `]`.
     @inline(__always)
-    private mutating func parseIdList(_ base: UnsafePointer<UInt8>, from start: Int, to close: Int, count n: Int,
-                                      out o: inout Int) -> Bool {
+    private mutating func parseIdList(_ base: UnsafePointer<UInt8>, from start: Int, count n: Int,
+                                      out o: inout Int) -> Int? {
         var p = start
         var k = o
-        // A list of L bytes holds at most L / 2 + 1 ids: with room for them in `out`, no check per id; likewise
-        // eight-byte loads anywhere before `close` stay inside the bytes when close + 8 does.
-        guard let outBase = out.baseAddress, k &+ (close &- start) / 2 &+ 1 <= out.count else { return false }
-        let loadsFit = close &+ 8 <= n
+        guard let outBase = out.baseAddress else { return nil }
+        let outEnd = out.count
+        // The prediction reads eight bytes at p and the two after the digits (at most p + 9): all inside the bytes
+        // while p <= last.
+        let last = n &- 10
         // The prediction and the id map's count as locals, so the loop keeps them in registers; written back at
         // the end.
         var pred = predicted
-        var next = ids.isIdentity ? ids.count : -1
+        // Below `limit`, `next` cannot pass Int32.max in this list (each id takes two bytes at least), so the loop
+        // need not check; above it (a file of ~2^31 ids: never, under the 1 GiB cap) the map decides each id.
+        let limit = Int(Int32.max) &- (n &- start) / 2 &- 2
+        var next = ids.isIdentity && ids.count < limit ? ids.count : -1
         defer {
             o = k
             predicted = pred
             if next >= 0 { ids.claimIdentity(through: next) }
         }
         while true {
+            // Room for this id (the general parser reports a full buffer).
+            guard k < outEnd else { return nil }
             var e: Int
             let v = pred.value
-            if v <= next, pred.length > 0, loadsFit, next < Int(Int32.max),
+            if v <= next, pred.length > 0, p <= last,
                UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)) &<< pred.shift
-                == pred.word, p &+ pred.length == close || base[p &+ pred.length] == UInt8(ascii: ",") {
-                // Exactly the predicted digits (followed by the end or a comma, not by one more digit): while the
-                // map is the identity, an id seen before (below `next`) or the next new one is its own index.
+                == pred.word {
+                // Exactly the predicted digits (if followed by a comma or the end, not by one more digit): while
+                // the map is the identity, an id seen before (below `next`) or the next new one is its own index.
                 e = p &+ pred.length
-                outBase[k] = Int32(truncatingIfNeeded: v)
-                if v == next { next &+= 1 }
+                // Then `, ` (json.dumps's separator; a bare `,` goes the general way below). Where the next id
+                // starts follows from the prediction alone, not from a byte read here, so the next id's load
+                // need not wait for this one's check.
+                if UInt16(littleEndian: UnsafeRawPointer(base + e).loadUnaligned(as: UInt16.self)) == 0x202C {
+                    outBase[k] = Int32(truncatingIfNeeded: v)
+                    if v == next { next &+= 1 }
+                    pred.advance()
+                    k &+= 1
+                    p = e &+ 2
+                    continue
+                }
+                if base[e] == UInt8(ascii: "]") {
+                    outBase[k] = Int32(truncatingIfNeeded: v)
+                    if v == next { next &+= 1 }
+                    pred.advance()
+                    k &+= 1
+                    return e
+                }
+            }
+            e = p
+            if next >= 0 { ids.claimIdentity(through: next) }
+            guard let id = scanDigits(base, &e, n), let dense = ids.index(of: id) else { return nil }
+            next = ids.isIdentity && ids.count < limit ? ids.count : -1
+            // The id's own text, stepped by one: no division.
+            if e &- p <= 8, p &+ 8 <= n {
+                pred = PredictedId(value: Int(id), text: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self),
+                                   length: e &- p)
                 pred.advance()
             } else {
-                e = p
-                if next >= 0 { ids.claimIdentity(through: next) }
-                guard let id = scanDigits(base, &e, n), let dense = ids.index(of: id) else { return false }
-                next = ids.isIdentity ? ids.count : -1
-                // The id's own text, stepped by one: no division.
-                if loadsFit, e &- p <= 8 {
-                    pred = PredictedId(value: Int(id), text: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self),
-                                       length: e &- p)
-                    pred.advance()
-                } else {
-                    pred = PredictedId(Int(id) + 1)
-                }
-                outBase[k] = dense
+                pred = PredictedId(Int(id) + 1)
             }
+            outBase[k] = dense
             k &+= 1
-            if e == close { return true }
-            guard e < close, base[e] == UInt8(ascii: ","), e &+ 1 < close else { return false }
+            guard e < n else { return nil }
+            if base[e] == UInt8(ascii: "]") { return e }
+            guard base[e] == UInt8(ascii: ","), e &+ 1 < n else { return nil }
             p = base[e &+ 1] == UInt8(ascii: " ") ? e &+ 2 : e &+ 1
         }
     }
@@ -150,6 +173,17 @@ struct PredictedId {
     mutating func advance() {
         value += 1
         guard length > 0 else { return }
+        // The last digit is the top byte: below '9', it just steps up (nine times in ten).
+        if word < 0x3900_0000_0000_0000 {
+            word &+= 1 &<< 56
+            return
+        }
+        carry()
+    }
+
+    /// `advance` past a last digit 9.
+    @inline(never)
+    private mutating func carry() {
         var b: UInt64 = 56
         while true {
             if (word &>> b) & 0xFF != 0x39 {
