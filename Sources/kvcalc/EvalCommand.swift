@@ -25,8 +25,12 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Self.evaluate(expression.joined(separator: " "), json: json)
+    }
+
+    /// What `run` does; `PlainEval` calls it without a parsed command.
+    static func evaluate(_ expression: String, json: Bool) throws(ProgramFailed) {
         let session = try ProgramRunner.makeSession()
-        let source = SourceFile(name: "<eval>", text: expression.joined(separator: " "))
-        try ProgramRunner(session: session, json: json).run(source)
+        try ProgramRunner(session: session, json: json).run(SourceFile(name: "<eval>", text: expression))
     }
 }

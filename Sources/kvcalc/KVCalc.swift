@@ -20,6 +20,10 @@ struct KVCalc: ParsableCommand {
     /// Parses the command line and runs it, mapping outcomes to the exit codes above.
     static func main() {
         do {
+            if let plain = PlainEval.recognise(Array(CommandLine.arguments.dropFirst())) {
+                try EvalCommand.evaluate(plain.expression, json: plain.json)
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch is ProgramFailed {
