@@ -20,8 +20,8 @@ struct KVCalc: ParsableCommand {
     /// Parses the command line and runs it, mapping outcomes to the exit codes above.
     static func main() {
         do {
-            if let plain = PlainEval.recognise(Array(CommandLine.arguments.dropFirst())) {
-                try EvalCommand.evaluate(plain.expression, json: plain.json)
+            if let plain = PlainCommandLine.recognise(Array(CommandLine.arguments.dropFirst())) {
+                try plain.run()
                 return
             }
             var command = try parseAsRoot()

@@ -14,6 +14,11 @@ struct ScriptCommand: ParsableCommand {
     var file: String?
 
     func run() throws {
+        try Self.execute(file: file)
+    }
+
+    /// What `run` does; `PlainCommandLine` calls it without a parsed command.
+    static func execute(file: String?) throws {
         let session = try ProgramRunner.makeSession()
         let runner = ProgramRunner(session: session)
         if let file {
@@ -22,11 +27,11 @@ struct ScriptCommand: ParsableCommand {
             }
             defer { try? handle.close() }
             session.baseDirectory = Session.folder(of: file)
-            try runner.run(SourceFile(name: file, text: try Self.read(handle, name: file)))
+            try runner.run(SourceFile(name: file, text: try read(handle, name: file)))
         } else if Terminal.isTTY(0) {
             REPLLauncher.run(session: session)
         } else {
-            try runner.run(SourceFile(name: "<stdin>", text: try Self.read(FileHandle.standardInput, name: "<stdin>")))
+            try runner.run(SourceFile(name: "<stdin>", text: try read(FileHandle.standardInput, name: "<stdin>")))
         }
     }
 
