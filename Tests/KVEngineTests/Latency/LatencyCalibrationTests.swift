@@ -65,17 +65,22 @@ final class LatencyCalibrationTests: XCTestCase {
         }
     }
 
-    /// The model's figure in the measurement's terms.
-    static func predict(_ m: Measurement, modelName: String? = nil) throws -> Double {
-        let spec = try Fixtures.model(try modelName ?? XCTUnwrap(models[m.model], m.model))
-        let gpu = try XCTUnwrap(CalibrationGPUs.named(m.gpu), m.gpu)
+    /// The measurement's batch, lengths, tp and dtype as a latency request.
+    static func request(_ m: Measurement) -> LatencyRequest {
         var r = LatencyRequest()
         r.batch = m.batch
         r.input = m.input
         r.output = m.output
         r.tp = m.tp
         r.dtype = m.dtype
-        let l = try spec.latency(gpu: gpu, r)
+        return r
+    }
+
+    /// The model's figure in the measurement's terms.
+    static func predict(_ m: Measurement, modelName: String? = nil) throws -> Double {
+        let spec = try Fixtures.model(try modelName ?? XCTUnwrap(models[m.model], m.model))
+        let gpu = try XCTUnwrap(CalibrationGPUs.named(m.gpu), m.gpu)
+        let l = try spec.latency(gpu: gpu, request(m))
         switch m.kind {
         case "a": return l.e2e / Double(m.output)  // gpt-fast: wall time of generate() / generated tokens
         case "tpot": return l.tpot  // a server's inter-token latency: decode steps only, after the first token

@@ -76,12 +76,7 @@ final class StreamingEfficiencyTests: XCTestCase {
     static func solveEfficiency(_ m: LatencyCalibrationTests.Measurement) throws -> Double {
         let spec = try Fixtures.model(try XCTUnwrap(LatencyCalibrationTests.models[m.model], m.model))
         var gpu = try XCTUnwrap(CalibrationGPUs.named(m.gpu), m.gpu)
-        var r = LatencyRequest()
-        r.batch = m.batch
-        r.input = m.input
-        r.output = m.output
-        r.tp = m.tp
-        r.dtype = m.dtype
+        let r = LatencyCalibrationTests.request(m)
         var lo = 0.3, hi = 1.2
         for _ in 0..<50 {
             let mid = (lo + hi) / 2
