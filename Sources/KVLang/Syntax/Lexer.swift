@@ -1,3 +1,5 @@
+import Foundation
+
 /// A hand-written lexer over UTF-8 bytes. Newlines are tokens (they end statements) except inside `(` and `[`,
 /// where they are only whitespace. `##` comments are kept as documentation for the declaration that follows.
 struct Lexer {
@@ -8,9 +10,9 @@ struct Lexer {
     private(set) var tokens: [Token] = []
     /// Doc-comment text keyed by the byte offset of the token it documents.
     private(set) var docs: [Int: String] = [:]
-    /// The `##` lines since the last token, joined by newlines as they come (joining an array per doc block cost
-    /// more than lexing the rest of the stdlib's comments).
-    private var pendingDoc: String?
+    /// The byte ranges of the `##` lines since the last token; their text is made once, joined by newlines, when
+    /// the token they document comes (a string appended to per line cost a tenth of lexing the stdlib).
+    private var pendingDoc: [Range<Int>] = []
 
     init(file: SourceFile) {
         self.file = file
@@ -46,12 +48,11 @@ struct Lexer {
                 i += 2; space = true; continue  // explicit line continuation
             case UInt8(ascii: "#"):
                 let isDoc = i + 1 < b.count && b[i + 1] == UInt8(ascii: "#")
-                while i < b.count && b[i] != UInt8(ascii: "\n") { i += 1 }
+                i = endOfLine(from: i)
                 if isDoc {
                     // One space after `##` is the comment's margin, not its text.
                     let from = start + 2 < i && b[start + 2] == UInt8(ascii: " ") ? start + 3 : start + 2
-                    if pendingDoc == nil { pendingDoc = "" } else { pendingDoc?.append("\n") }
-                    pendingDoc?.append(String(decoding: b[from..<i], as: UTF8.self))
+                    pendingDoc.append(from..<i)
                 }
                 space = true; continue
             case UInt8(ascii: "\n"):
@@ -82,11 +83,31 @@ struct Lexer {
     }
 
     private mutating func add(_ kind: Token.Kind, _ start: Int, _ space: Bool) {
-        if let doc = pendingDoc, kind != .newline {
-            docs[start] = doc
-            pendingDoc = nil
+        if !pendingDoc.isEmpty, kind != .newline {
+            docs[start] = docText()
+            pendingDoc.removeAll(keepingCapacity: true)
         }
         tokens.append(Token(kind: kind, span: span(start, i), spaceBefore: space))
+    }
+
+    /// The offset of the next newline at or after `j`, or the end (memchr: comments are most of the stdlib's bytes).
+    private func endOfLine(from j: Int) -> Int {
+        b.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, j < buffer.count,
+                  let hit = memchr(base + j, Int32(UInt8(ascii: "\n")), buffer.count - j) else { return buffer.count }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// The pending `##` lines joined by newlines, decoded once.
+    private func docText() -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pendingDoc.reduce(0) { $0 + $1.count + 1 })
+        for (n, line) in pendingDoc.enumerated() {
+            if n > 0 { bytes.append(UInt8(ascii: "\n")) }
+            bytes.append(contentsOf: b[line])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
@@ -185,16 +206,68 @@ struct Lexer {
                 i = j; scanDigits(&self)
             }
         }
-        var digits = String(decoding: b[start..<i], as: UTF8.self)
-        if underscores { digits.removeAll { $0 == "_" } }
         if b[i - 1] == UInt8(ascii: "_") {
             throw Diagnostic(.syntax, "a number cannot end with `_`", at: span(start, i))
         }
+        if let value = exactValue(start, i) {
+            add(.number(value), start, space)
+            return
+        }
+        var digits = String(decoding: b[start..<i], as: UTF8.self)
+        if underscores { digits.removeAll { $0 == "_" } }
         guard let value = Double(digits), value.isFinite else {
             throw Diagnostic(.syntax, "number `\(String(decoding: b[start..<i], as: UTF8.self))` is out of range",
                              at: span(start, i))
         }
         add(.number(value), start, space)
+    }
+
+    /// Powers of ten that are exact doubles.
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
+
+    /// The literal's value without making a string or calling strtod, when that is exact: digits below 2⁵³ and a
+    /// net power of ten within ±22 are both exact doubles, so one multiplication or division rounds once, to the
+    /// value strtod gives (Clinger's fast path). Nil otherwise; the caller then parses the text.
+    private func exactValue(_ start: Int, _ end: Int) -> Double? {
+        var mantissa: UInt64 = 0, fractionDigits = 0, exponent = 0, negativeExponent = false
+        var j = start, inFraction = false
+        while j < end {
+            let c = b[j]
+            if isDigit(c) {
+                guard mantissa < (1 << 53) / 10 else { return nil }
+                mantissa = mantissa * 10 + UInt64(c - UInt8(ascii: "0"))
+                if inFraction { fractionDigits += 1 }
+            } else if c == UInt8(ascii: ".") {
+                inFraction = true
+            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                break
+            } else if c != UInt8(ascii: "_") {
+                return nil
+            }
+            j += 1
+        }
+        if j < end {
+            j += 1  // the `e`
+            if b[j] == UInt8(ascii: "-") { negativeExponent = true; j += 1 } else if b[j] == UInt8(ascii: "+") { j += 1 }
+            while j < end {
+                let c = b[j]
+                if isDigit(c) {
+                    guard exponent < 1000 else { return nil }
+                    exponent = exponent * 10 + Int(c - UInt8(ascii: "0"))
+                } else if c != UInt8(ascii: "_") {
+                    return nil
+                }
+                j += 1
+            }
+        }
+        if mantissa == 0 { return 0 }
+        let power = (negativeExponent ? -exponent : exponent) - fractionDigits
+        guard power >= -22, power <= 22 else { return nil }
+        let m = Double(mantissa)
+        return power >= 0 ? m * Lexer.exactPowersOfTen[power] : m / Lexer.exactPowersOfTen[-power]
     }
 
     /// kvcalc prints `419,430.4`; read back, that would be two numbers (`max(419,430.4)` is 430.4). A literal
