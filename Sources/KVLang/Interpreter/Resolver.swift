@@ -13,6 +13,8 @@ struct Resolver {
         let decl: FunctionDecl
         /// Slot of each name: parameters, clauses, then captures as they are found.
         var slots: [String: Int32] = [:]
+        /// The same names in slot order, for suggestions (listing a dictionary's keys cost more than the lookups).
+        var names: [String] = []
         var count: Int32 = 0
         let parent: Context?
         let firstClause: Int
@@ -32,7 +34,7 @@ struct Resolver {
             self.firstClause = decl.parameters.count
             self.used = [Bool](repeating: false, count: decl.clauses.count)
             for name in decl.parameters.map(\.name) + decl.clauses.map(\.name) {
-                slots[name] = count
+                if slots.updateValue(count, forKey: name) == nil { names.append(name) }
                 count += 1
             }
         }
@@ -49,6 +51,7 @@ struct Resolver {
             guard let parent, let outer = try parent.slot(for: name, at: span) else { return nil }
             decl.captures.append((name, outer))
             slots[name] = count
+            names.append(name)
             count += 1
             return count - 1
         }
@@ -79,7 +82,7 @@ struct Resolver {
         /// The local names this function can read, its own and its enclosing functions', for suggestions; at
         /// most `maxSuggestable` of them, so a function of a thousand parameters does not make resolving quadratic.
         lazy var visibleNames: [String] = {
-            let own = Array(slots.keys.prefix(Resolver.maxSuggestable))
+            let own = Array(names.prefix(Resolver.maxSuggestable))
             return own + (parent?.visibleNames.prefix(Resolver.maxSuggestable - own.count) ?? [])
         }()
     }

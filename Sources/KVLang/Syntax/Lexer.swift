@@ -5,6 +5,7 @@ import Foundation
 struct Lexer {
     let file: SourceFile
     private let b: [UInt8]
+    private let fileID: Int32
     private var i = 0
     private var brackets: [UInt8] = []
     private(set) var tokens: [Token] = []
@@ -17,6 +18,7 @@ struct Lexer {
     init(file: SourceFile) {
         self.file = file
         self.b = file.bytes
+        self.fileID = file.id
         tokens.reserveCapacity(b.count / 4)
     }
 
@@ -26,7 +28,7 @@ struct Lexer {
         return (lexer.tokens, lexer.docs)
     }
 
-    private func span(_ start: Int, _ end: Int) -> Span { Span(file: file, start: start, end: end) }
+    private func span(_ start: Int, _ end: Int) -> Span { Span(fileID: fileID, start: start, end: end) }
 
     private mutating func run() throws(Diagnostic) {
         if b.count > SourceFile.maxBytes {
