@@ -76,3 +76,19 @@ final class StartupFastPathTests: XCTestCase {
         XCTAssertEqual(Eval.error("fn f(a = a) = a")?.message, "the default refers to `a`, which is not bound yet")
     }
 }
+
+/// The doc-comment table against a dictionary fed the same operations, in order and out of it.
+final class DocCommentsTests: XCTestCase {
+    func testMatchesADictionary() {
+        var docs = DocComments()
+        var reference: [Int: String] = [:]
+        let operations = [(10, "a"), (20, "b"), (20, "b2"), (5, "c"), (15, "d"), (30, "e"), (5, "c2"), (0, "f")]
+        for (offset, text) in operations {
+            docs.append(text, at: offset)
+            reference[offset] = text
+        }
+        XCTAssertEqual(docs.count, reference.count)
+        for offset in -1...31 { XCTAssertEqual(docs[offset], reference[offset], "offset \(offset)") }
+        XCTAssertNil(DocComments()[0])
+    }
+}

@@ -10,7 +10,7 @@ struct Lexer {
     private var brackets: [UInt8] = []
     private(set) var tokens: [Token] = []
     /// Doc-comment text keyed by the byte offset of the token it documents.
-    private(set) var docs: [Int: String] = [:]
+    private(set) var docs = DocComments()
     /// The byte ranges of the `##` lines since the last token; their text is made once, joined by newlines, when
     /// the token they document comes (a string appended to per line cost a tenth of lexing the stdlib).
     private var pendingDoc: [Range<Int>] = []
@@ -22,7 +22,7 @@ struct Lexer {
         tokens.reserveCapacity(b.count / 4)
     }
 
-    static func tokenize(_ file: SourceFile) throws(Diagnostic) -> (tokens: [Token], docs: [Int: String]) {
+    static func tokenize(_ file: SourceFile) throws(Diagnostic) -> (tokens: [Token], docs: DocComments) {
         var lexer = Lexer(file: file)
         try lexer.run()
         return (lexer.tokens, lexer.docs)
@@ -86,7 +86,7 @@ struct Lexer {
 
     private mutating func add(_ kind: Token.Kind, _ start: Int, _ space: Bool) {
         if !pendingDoc.isEmpty, kind != .newline {
-            docs[start] = docText()
+            docs.append(docText(), at: start)
             pendingDoc.removeAll(keepingCapacity: true)
         }
         tokens.append(Token(kind: kind, span: span(start, i), spaceBefore: space))

@@ -7,7 +7,7 @@ public struct Parser {
 
     private let file: SourceFile
     let tokens: [Token]
-    private let docs: [Int: String]
+    private let docs: DocComments
     var pos = 0
     private var depth = 0
 
@@ -17,7 +17,7 @@ public struct Parser {
         return Program(file: file, statements: try parser.program())
     }
 
-    private init(file: SourceFile, tokens: [Token], docs: [Int: String]) {
+    private init(file: SourceFile, tokens: [Token], docs: DocComments) {
         self.file = file
         self.tokens = tokens
         self.docs = docs
