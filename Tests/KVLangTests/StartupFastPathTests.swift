@@ -92,3 +92,24 @@ final class DocCommentsTests: XCTestCase {
         XCTAssertNil(DocComments()[0])
     }
 }
+
+/// The repeat check of records and parameter lists, across the switch from scanning to hashing.
+final class SmallNameSetTests: XCTestCase {
+    func testMatchesASetAcrossTheSwitch() {
+        var small = SmallNameSet()
+        var reference = Set<String>()
+        // 0..<40 then each again: the first pass crosses the scan limit, the second finds every repeat.
+        for name in (0..<40).map({ "n\($0)" }) + (0..<40).map({ "n\($0)" }) + ["new"] {
+            XCTAssertEqual(small.insert(name), reference.insert(name).inserted, name)
+        }
+    }
+
+    func testRepeatedFieldsAndParametersAreStillRefused() {
+        let fields = (0..<20).map { "f\($0): \($0)" }.joined(separator: ", ")
+        XCTAssertEqual(Eval.error("let r = {\(fields), f3: 1}")?.message, "field `f3` appears twice")
+        XCTAssertEqual(Eval.error("let r = {a: 1, b: 2, a: 3}")?.message, "field `a` appears twice")
+        let params = (0..<20).map { "p\($0)" }.joined(separator: ", ")
+        XCTAssertEqual(Eval.error("fn f(\(params), p19) = 1")?.message, "parameter `p19` appears twice")
+        XCTAssertEqual(Eval.text("let r = {\(fields)}\nr.f19"), "19")
+    }
+}
