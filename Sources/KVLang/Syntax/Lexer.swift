@@ -155,21 +155,37 @@ struct Lexer {
         return nil
     }
 
-    /// Keywords by their bytes, so a name is checked without hashing a string (the stdlib has ~10⁴ names).
-    private static let keywordBytes: [([UInt8], Keyword)] = Keyword.allCases.map { (Array($0.rawValue.utf8), $0) }
+    /// Keywords by their first eight bytes packed in an integer, their length and their ninth byte (`dimension`),
+    /// so a name is checked with integer compares: no string hashed, no arrays compared.
+    private static let keywordKeys: [(key: UInt64, count: Int, ninth: UInt8, keyword: Keyword)] =
+        Keyword.allCases.map { k in
+            let bytes = Array(k.rawValue.utf8)
+            return (bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }, bytes.count, bytes.count > 8 ? bytes[8] : 0, k)
+        }
 
     private func keyword(_ start: Int, _ end: Int) -> Keyword? {
-        guard end - start <= 9, b[start] >= UInt8(ascii: "a") else { return nil }
-        for (bytes, k) in Lexer.keywordBytes where bytes.count == end - start && bytes[0] == b[start] {
-            if b[start..<end].elementsEqual(bytes) { return k }
+        let count = end - start
+        guard count <= 9, b[start] >= UInt8(ascii: "a") else { return nil }
+        var key: UInt64 = 0
+        for j in start..<min(end, start + 8) { key = key << 8 | UInt64(b[j]) }
+        for k in Lexer.keywordKeys where k.key == key && k.count == count {
+            if count <= 8 || b[start + 8] == k.ninth { return k.keyword }
         }
         return nil
     }
 
     private mutating func identifier(_ start: Int, _ space: Bool) {
         var ascii = true
-        while i < b.count && isIdentContinue(at: i) {
-            if b[i] >= 0x80 { ascii = false }
+        while i < b.count {
+            let c = b[i]
+            // ASCII letters, digits and `_` inline (most names are only these); other bytes by the general test.
+            if c < 0x80 {
+                guard (c | 0x20) &- UInt8(ascii: "a") < 26 || c &- UInt8(ascii: "0") < 10 || c == UInt8(ascii: "_")
+                else { break }
+            } else {
+                guard isIdentContinue(at: i) else { break }
+                ascii = false
+            }
             i += 1
         }
         if ascii, let k = keyword(start, i) {
