@@ -113,3 +113,35 @@ final class SmallNameSetTests: XCTestCase {
         XCTAssertEqual(Eval.text("let r = {\(fields)}\nr.f19"), "19")
     }
 }
+
+/// The resolver's slot table against a dictionary and a first-seen name list, across the switch to hashing.
+final class SlotTableTests: XCTestCase {
+    func testMatchesADictionary() {
+        var table = SlotTable()
+        var reference: [String: Int32] = [:]
+        var order: [String] = []
+        var slot: Int32 = 0
+        // 30 names, then some bound again (a later slot wins, the place in `names` stays), then more.
+        let binds = (0..<30).map { "v\($0)" } + ["v3", "v20", "v0"] + (30..<40).map { "v\($0)" }
+        for name in binds {
+            table.bind(name, to: slot)
+            if reference.updateValue(slot, forKey: name) == nil { order.append(name) }
+            slot += 1
+            for probe in ["v0", "v3", "v15", "v16", "v17", "v20", "v39", "missing"] {
+                XCTAssertEqual(table[probe], reference[probe], "\(probe) after binding \(name)")
+            }
+        }
+        XCTAssertEqual(table.names, order)
+    }
+
+    func testResolvingAFunctionWithManyParameters() {
+        // 40 parameters: past the scan limit; each default reads the one before, the body the last. A default
+        // naming a later parameter is refused, an unknown one is a global looked up (and missed) at the call.
+        XCTAssertEqual(Eval.error("fn f(\((["p0 = p39"] + (1..<40).map { "p\($0) = 1" }).joined(separator: ", "))) = 1")?
+            .message, "the default refers to `p39`, which is not bound yet")
+        let params = ["p0"] + (1..<40).map { "p\($0) = p\($0 - 1) + 1" }
+        XCTAssertEqual(Eval.text("fn f(\(params.joined(separator: ", "))) = p39 + q where q = p0 * 0\nf(1)"), "40")
+        XCTAssertEqual(Eval.error("fn f(\(params.joined(separator: ", ")), z = p41) = 1\nf(1)")?.message,
+                       "unknown name `p41`")
+    }
+}

@@ -12,9 +12,7 @@ struct Resolver {
     private final class Context {
         let decl: FunctionDecl
         /// Slot of each name: parameters, clauses, then captures as they are found.
-        var slots: [String: Int32] = [:]
-        /// The same names in slot order, for suggestions (listing a dictionary's keys cost more than the lookups).
-        var names: [String] = []
+        var slots = SlotTable()
         var count: Int32 = 0
         let parent: Context?
         let firstClause: Int
@@ -33,8 +31,12 @@ struct Resolver {
             self.parent = parent
             self.firstClause = decl.parameters.count
             self.used = [Bool](repeating: false, count: decl.clauses.count)
-            for name in decl.parameters.map(\.name) + decl.clauses.map(\.name) {
-                if slots.updateValue(count, forKey: name) == nil { names.append(name) }
+            for p in decl.parameters {
+                slots.bind(p.name, to: count)
+                count += 1
+            }
+            for c in decl.clauses {
+                slots.bind(c.name, to: count)
                 count += 1
             }
         }
@@ -50,8 +52,7 @@ struct Resolver {
             }
             guard let parent, let outer = try parent.slot(for: name, at: span) else { return nil }
             decl.captures.append((name, outer))
-            slots[name] = count
-            names.append(name)
+            slots.bind(name, to: count)
             count += 1
             return count - 1
         }
@@ -82,7 +83,7 @@ struct Resolver {
         /// The local names this function can read, its own and its enclosing functions', for suggestions; at
         /// most `maxSuggestable` of them, so a function of a thousand parameters does not make resolving quadratic.
         lazy var visibleNames: [String] = {
-            let own = Array(names.prefix(Resolver.maxSuggestable))
+            let own = Array(slots.names.prefix(Resolver.maxSuggestable))
             return own + (parent?.visibleNames.prefix(Resolver.maxSuggestable - own.count) ?? [])
         }()
     }
