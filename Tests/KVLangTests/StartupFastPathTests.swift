@@ -44,6 +44,16 @@ final class StartupFastPathTests: XCTestCase {
         }
     }
 
+    func testEveryPunctuationLexesToItself() throws {
+        for p in Punct.allCases {
+            let kinds = try Lexer.tokenize(SourceFile(name: "t", text: "a\(p.rawValue)b")).tokens.map(\.kind)
+            XCTAssertEqual(kinds, [.identifier("a"), .punct(p), .identifier("b"), .newline, .eof], p.rawValue)
+        }
+        XCTAssertThrowsError(try Lexer.tokenize(SourceFile(name: "t", text: "a ! b"))) {
+            XCTAssertTrue("\($0)".contains("unexpected character `!`"), "\($0)")
+        }
+    }
+
     func testMalformedNumbersStillFail() {
         XCTAssertThrowsError(try number("1_")) { XCTAssertTrue("\($0)".contains("cannot end with `_`")) }
         XCTAssertThrowsError(try number("1e5_")) { XCTAssertTrue("\($0)".contains("cannot end with `_`")) }

@@ -360,37 +360,44 @@ struct Lexer {
         }
     }
 
-    /// Two-byte operators first (`->`, `**`, `==`, `!=`, `<=`, `>=`), then one-byte ones, by byte: no strings made.
-    private static let twoByte: [(UInt8, UInt8, Punct)] = [
-        (UInt8(ascii: "-"), UInt8(ascii: ">"), .arrow), (UInt8(ascii: "*"), UInt8(ascii: "*"), .starstar),
-        (UInt8(ascii: "="), UInt8(ascii: "="), .eq), (UInt8(ascii: "!"), UInt8(ascii: "="), .ne),
-        (UInt8(ascii: "<"), UInt8(ascii: "="), .le), (UInt8(ascii: ">"), UInt8(ascii: "="), .ge),
-    ]
-
-    /// One-byte punctuation by byte value: a table, not a dictionary (a UInt8-keyed dictionary's first use costs a
-    /// conformance scan at start-up).
-    private static let oneByte: [Punct?] = {
-        var table = [Punct?](repeating: nil, count: 256)
-        for p in Punct.allCases where p.rawValue.utf8.count == 1 { table[Int(p.rawValue.utf8.first ?? 0)] = p }
-        return table
-    }()
-
+    /// Punctuation by a switch on its byte and the next: no tables behind a lazy global (each use went through
+    /// swift_once) and no strings made. Two-byte operators (`->`, `**`, `==`, `!=`, `<=`, `>=`) win over their
+    /// first byte.
     private mutating func operatorOrPunct(_ start: Int, _ space: Bool) throws(Diagnostic) {
         if let (p, n) = operatorScalar(at: i) { i += n; add(.punct(p), start, space); return }
-        if i + 1 < b.count {
-            for (x, y, p) in Lexer.twoByte where b[i] == x && b[i + 1] == y {
-                i += 2
-                add(.punct(p), start, space)
-                return
-            }
+        let c = b[i]
+        let next: UInt8 = i + 1 < b.count ? b[i + 1] : 0
+        let p: Punct
+        var width = 1
+        switch c {
+        case UInt8(ascii: "("): p = .lparen
+        case UInt8(ascii: ")"): p = .rparen
+        case UInt8(ascii: "["): p = .lbracket
+        case UInt8(ascii: "]"): p = .rbracket
+        case UInt8(ascii: "{"): p = .lbrace
+        case UInt8(ascii: "}"): p = .rbrace
+        case UInt8(ascii: ","): p = .comma
+        case UInt8(ascii: ":"): p = .colon
+        case UInt8(ascii: ";"): p = .semicolon
+        case UInt8(ascii: "."): p = .dot
+        case UInt8(ascii: "+"): p = .plus
+        case UInt8(ascii: "/"): p = .slash
+        case UInt8(ascii: "^"): p = .caret
+        case UInt8(ascii: "@"): p = .at
+        case UInt8(ascii: "-"): if next == UInt8(ascii: ">") { p = .arrow; width = 2 } else { p = .minus }
+        case UInt8(ascii: "*"): if next == UInt8(ascii: "*") { p = .starstar; width = 2 } else { p = .star }
+        case UInt8(ascii: "="): if next == UInt8(ascii: "=") { p = .eq; width = 2 } else { p = .assign }
+        case UInt8(ascii: "<"): if next == UInt8(ascii: "=") { p = .le; width = 2 } else { p = .lt }
+        case UInt8(ascii: ">"): if next == UInt8(ascii: "=") { p = .ge; width = 2 } else { p = .gt }
+        case UInt8(ascii: "!") where next == UInt8(ascii: "="): p = .ne; width = 2
+        default: throw unexpectedCharacter(at: i)
         }
-        guard let p = Lexer.oneByte[Int(b[i])] else { throw unexpectedCharacter(at: i) }
         switch p {
-        case .lparen, .lbracket, .lbrace: brackets.append(b[i])
+        case .lparen, .lbracket, .lbrace: brackets.append(c)
         case .rparen, .rbracket, .rbrace: if !brackets.isEmpty { brackets.removeLast() }
         default: break
         }
-        i += 1
+        i += width
         add(.punct(p), start, space)
     }
 }
