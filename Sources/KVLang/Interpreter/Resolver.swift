@@ -12,7 +12,7 @@ struct Resolver {
     private final class Context {
         let decl: FunctionDecl
         /// Slot of each name: parameters, clauses, then captures as they are found.
-        var slots: [String: Int32] = [:]
+        var slots = SlotTable()
         var count: Int32 = 0
         let parent: Context?
         let firstClause: Int
@@ -20,8 +20,9 @@ struct Resolver {
         /// it (k), in the body all of them.
         var phase = Phase.defaults
         var used: [Bool]
-        /// Names near a local (see `noteNearMiss`) here and in nested lambdas, for the "never used" error.
-        var slips: [(span: Span, local: String)] = []
+        /// Global names read here and in nested lambdas, each with the locals visible where it was read: the
+        /// "never used" error looks for a slip among them (only then, so start-up does no edit distances).
+        var globalReads: [FunctionDecl.GlobalRead] = []
 
         enum Phase: Equatable { case defaults, clause(Int), body }
 
@@ -30,8 +31,12 @@ struct Resolver {
             self.parent = parent
             self.firstClause = decl.parameters.count
             self.used = [Bool](repeating: false, count: decl.clauses.count)
-            for name in decl.parameters.map(\.name) + decl.clauses.map(\.name) {
-                slots[name] = count
+            for p in decl.parameters {
+                slots.bind(p.name, to: count)
+                count += 1
+            }
+            for c in decl.clauses {
+                slots.bind(c.name, to: count)
                 count += 1
             }
         }
@@ -47,7 +52,7 @@ struct Resolver {
             }
             guard let parent, let outer = try parent.slot(for: name, at: span) else { return nil }
             decl.captures.append((name, outer))
-            slots[name] = count
+            slots.bind(name, to: count)
             count += 1
             return count - 1
         }
@@ -78,7 +83,7 @@ struct Resolver {
         /// The local names this function can read, its own and its enclosing functions', for suggestions; at
         /// most `maxSuggestable` of them, so a function of a thousand parameters does not make resolving quadratic.
         lazy var visibleNames: [String] = {
-            let own = Array(slots.keys.prefix(Resolver.maxSuggestable))
+            let own = Array(slots.names.prefix(Resolver.maxSuggestable))
             return own + (parent?.visibleNames.prefix(Resolver.maxSuggestable - own.count) ?? [])
         }()
     }
@@ -91,23 +96,24 @@ struct Resolver {
         guard !decl.resolved else { return }
         // Marked only once complete: a declaration whose resolution failed is never half-resolved.
         decl.captures = []
-        decl.nearMisses = [:]
+        decl.globalReads = []
         let context = Context(decl: decl, parent: parent)
         for (i, p) in decl.parameters.enumerated() {
             guard let d = p.defaultValue else { continue }
             // A default may use the parameters before it, not those after (they are not bound yet).
-            try walk(d, context, laterParameters: Set(decl.parameters[i...].map(\.name)))
+            try walk(d, context, laterParameters: i)
         }
         for (k, clause) in decl.clauses.enumerated() {
             context.phase = .clause(k)
-            try walk(clause.value, context, laterParameters: [])
+            try walk(clause.value, context, laterParameters: nil)
         }
         context.phase = .body
-        if let body = decl.body { try walk(body, context, laterParameters: []) }
+        if let body = decl.body { try walk(body, context, laterParameters: nil) }
         if let k = context.used.firstIndex(of: false) {
             let clause = decl.clauses[k]
             // Unused because a use of it is misspelt: show where.
-            if let slip = context.slips.first(where: { $0.local == clause.name }) {
+            let slips = context.globalReads.lazy.compactMap { read in read.nearestLocal.map { (span: read.span, local: $0) } }
+            if let slip = slips.first(where: { $0.local == clause.name }) {
                 throw Diagnostic(.name, "`\(clause.name)` is defined but never used", at: clause.nameSpan,
                                  hint: "did you mean `\(clause.name)` instead of `\(slip.span.text)`?",
                                  notes: [("`\(slip.span.text)` is not `\(clause.name)`", slip.span)])
@@ -118,13 +124,15 @@ struct Resolver {
         decl.resolved = true
     }
 
-    private static func walk(_ e: Expr, _ c: Context, laterParameters: Set<String>) throws(Diagnostic) {
+    /// `laterParameters`: in a default, the index of its parameter; the names of that one and those after it are
+    /// not bound yet. Compared in place: a set of those names built per default was a third of resolving the stdlib.
+    private static func walk(_ e: Expr, _ c: Context, laterParameters: Int?) throws(Diagnostic) {
         func go(_ x: Expr) throws(Diagnostic) { try walk(x, c, laterParameters: laterParameters) }
         switch e.kind {
         case .number, .string, .bool:
             break
         case .name(let n):
-            if laterParameters.contains(n) {
+            if let later = laterParameters, c.decl.parameters[later...].contains(where: { $0.name == n }) {
                 throw Diagnostic(.name, "the default refers to `\(n)`, which is not bound yet", at: e.span,
                                  hint: "a default may use only the parameters before it")
             }
@@ -162,13 +170,14 @@ struct Resolver {
     }
 
     /// A global name close to a local one (`byts` beside `bytes`) is likely a slip; if it turns out unknown when
-    /// evaluated, the error suggests the local (globals are looked up late, so this cannot be an error now).
+    /// evaluated, the error suggests the local (globals are looked up late, so this cannot be an error now). The
+    /// read is recorded with the locals visible now; the edit distances are computed only for an error.
     private static func noteNearMiss(_ name: String, at span: Span, _ c: Context) {
-        guard let local = Suggestions.closest(to: name, in: c.visibleNames).first else { return }
-        c.decl.nearMisses[span.start] = local
+        let read = FunctionDecl.GlobalRead(name: name, span: span, visible: c.visibleNames)
+        c.decl.globalReads.append(read)
         var context: Context? = c
         while let x = context {
-            x.slips.append((span, local))
+            x.globalReads.append(read)
             context = x.parent
         }
     }

@@ -116,9 +116,25 @@ public final class FunctionDecl: @unchecked Sendable {
     /// (by name, and their slot there), stored in its own frame after the parameters.
     var resolved = false
     var captures: [(name: String, outerSlot: Int32)] = []
-    /// Filled by the resolver: names in this function that did not resolve to a local but are close to one
-    /// (`byts` beside a clause `bytes`), by the start of their span, so "unknown name" can suggest the local.
-    var nearMisses: [Int: String] = [:]
+    /// Filled by the resolver: the names in this function that did not resolve to a local, with the locals
+    /// visible there. Edit distances are left to `nearMisses`, asked only when a name turns out unknown.
+    var globalReads: [GlobalRead] = []
+
+    struct GlobalRead {
+        let name: String
+        let span: Span
+        let visible: [String]
+
+        /// The local this global name is probably a slip for (`byts` beside a clause `bytes`), if any.
+        var nearestLocal: String? { Suggestions.closest(to: name, in: visible).first }
+    }
+
+    /// The global names close to a local, by the start of their span, so "unknown name" can suggest the local.
+    var nearMisses: [Int: String] {
+        var found: [Int: String] = [:]
+        for read in globalReads { if let local = read.nearestLocal { found[read.span.start] = local } }
+        return found
+    }
 
     init(name: String, nameSpan: Span, parameters: [Parameter], body: Expr?, clauses: [WhereClause] = [],
          doc: String?, span: Span, takesNamedRest: Bool = false) {

@@ -1,30 +1,34 @@
+import Foundation
+
 /// A hand-written lexer over UTF-8 bytes. Newlines are tokens (they end statements) except inside `(` and `[`,
 /// where they are only whitespace. `##` comments are kept as documentation for the declaration that follows.
 struct Lexer {
     let file: SourceFile
     private let b: [UInt8]
+    private let fileID: Int32
     private var i = 0
     private var brackets: [UInt8] = []
     private(set) var tokens: [Token] = []
     /// Doc-comment text keyed by the byte offset of the token it documents.
-    private(set) var docs: [Int: String] = [:]
-    /// The `##` lines since the last token, joined by newlines as they come (joining an array per doc block cost
-    /// more than lexing the rest of the stdlib's comments).
-    private var pendingDoc: String?
+    private(set) var docs = DocComments()
+    /// The byte ranges of the `##` lines since the last token; their text is made once, joined by newlines, when
+    /// the token they document comes (a string appended to per line cost a tenth of lexing the stdlib).
+    private var pendingDoc: [Range<Int>] = []
 
     init(file: SourceFile) {
         self.file = file
         self.b = file.bytes
+        self.fileID = file.id
         tokens.reserveCapacity(b.count / 4)
     }
 
-    static func tokenize(_ file: SourceFile) throws(Diagnostic) -> (tokens: [Token], docs: [Int: String]) {
+    static func tokenize(_ file: SourceFile) throws(Diagnostic) -> (tokens: [Token], docs: DocComments) {
         var lexer = Lexer(file: file)
         try lexer.run()
         return (lexer.tokens, lexer.docs)
     }
 
-    private func span(_ start: Int, _ end: Int) -> Span { Span(file: file, start: start, end: end) }
+    private func span(_ start: Int, _ end: Int) -> Span { Span(fileID: fileID, start: start, end: end) }
 
     private mutating func run() throws(Diagnostic) {
         if b.count > SourceFile.maxBytes {
@@ -46,12 +50,11 @@ struct Lexer {
                 i += 2; space = true; continue  // explicit line continuation
             case UInt8(ascii: "#"):
                 let isDoc = i + 1 < b.count && b[i + 1] == UInt8(ascii: "#")
-                while i < b.count && b[i] != UInt8(ascii: "\n") { i += 1 }
+                i = endOfLine(from: i)
                 if isDoc {
                     // One space after `##` is the comment's margin, not its text.
                     let from = start + 2 < i && b[start + 2] == UInt8(ascii: " ") ? start + 3 : start + 2
-                    if pendingDoc == nil { pendingDoc = "" } else { pendingDoc?.append("\n") }
-                    pendingDoc?.append(String(decoding: b[from..<i], as: UTF8.self))
+                    pendingDoc.append(from..<i)
                 }
                 space = true; continue
             case UInt8(ascii: "\n"):
@@ -82,11 +85,31 @@ struct Lexer {
     }
 
     private mutating func add(_ kind: Token.Kind, _ start: Int, _ space: Bool) {
-        if let doc = pendingDoc, kind != .newline {
-            docs[start] = doc
-            pendingDoc = nil
+        if !pendingDoc.isEmpty, kind != .newline {
+            docs.append(docText(), at: start)
+            pendingDoc.removeAll(keepingCapacity: true)
         }
         tokens.append(Token(kind: kind, span: span(start, i), spaceBefore: space))
+    }
+
+    /// The offset of the next newline at or after `j`, or the end (memchr: comments are most of the stdlib's bytes).
+    private func endOfLine(from j: Int) -> Int {
+        b.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, j < buffer.count,
+                  let hit = memchr(base + j, Int32(UInt8(ascii: "\n")), buffer.count - j) else { return buffer.count }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// The pending `##` lines joined by newlines, decoded once.
+    private func docText() -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pendingDoc.reduce(0) { $0 + $1.count + 1 })
+        for (n, line) in pendingDoc.enumerated() {
+            if n > 0 { bytes.append(UInt8(ascii: "\n")) }
+            bytes.append(contentsOf: b[line])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
@@ -132,21 +155,37 @@ struct Lexer {
         return nil
     }
 
-    /// Keywords by their bytes, so a name is checked without hashing a string (the stdlib has ~10⁴ names).
-    private static let keywordBytes: [([UInt8], Keyword)] = Keyword.allCases.map { (Array($0.rawValue.utf8), $0) }
+    /// Keywords by their first eight bytes packed in an integer, their length and their ninth byte (`dimension`),
+    /// so a name is checked with integer compares: no string hashed, no arrays compared.
+    private static let keywordKeys: [(key: UInt64, count: Int, ninth: UInt8, keyword: Keyword)] =
+        Keyword.allCases.map { k in
+            let bytes = Array(k.rawValue.utf8)
+            return (bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }, bytes.count, bytes.count > 8 ? bytes[8] : 0, k)
+        }
 
     private func keyword(_ start: Int, _ end: Int) -> Keyword? {
-        guard end - start <= 9, b[start] >= UInt8(ascii: "a") else { return nil }
-        for (bytes, k) in Lexer.keywordBytes where bytes.count == end - start && bytes[0] == b[start] {
-            if b[start..<end].elementsEqual(bytes) { return k }
+        let count = end - start
+        guard count <= 9, b[start] >= UInt8(ascii: "a") else { return nil }
+        var key: UInt64 = 0
+        for j in start..<min(end, start + 8) { key = key << 8 | UInt64(b[j]) }
+        for k in Lexer.keywordKeys where k.key == key && k.count == count {
+            if count <= 8 || b[start + 8] == k.ninth { return k.keyword }
         }
         return nil
     }
 
     private mutating func identifier(_ start: Int, _ space: Bool) {
         var ascii = true
-        while i < b.count && isIdentContinue(at: i) {
-            if b[i] >= 0x80 { ascii = false }
+        while i < b.count {
+            let c = b[i]
+            // ASCII letters, digits and `_` inline (most names are only these); other bytes by the general test.
+            if c < 0x80 {
+                guard (c | 0x20) &- UInt8(ascii: "a") < 26 || c &- UInt8(ascii: "0") < 10 || c == UInt8(ascii: "_")
+                else { break }
+            } else {
+                guard isIdentContinue(at: i) else { break }
+                ascii = false
+            }
             i += 1
         }
         if ascii, let k = keyword(start, i) {
@@ -185,16 +224,68 @@ struct Lexer {
                 i = j; scanDigits(&self)
             }
         }
-        var digits = String(decoding: b[start..<i], as: UTF8.self)
-        if underscores { digits.removeAll { $0 == "_" } }
         if b[i - 1] == UInt8(ascii: "_") {
             throw Diagnostic(.syntax, "a number cannot end with `_`", at: span(start, i))
         }
+        if let value = exactValue(start, i) {
+            add(.number(value), start, space)
+            return
+        }
+        var digits = String(decoding: b[start..<i], as: UTF8.self)
+        if underscores { digits.removeAll { $0 == "_" } }
         guard let value = Double(digits), value.isFinite else {
             throw Diagnostic(.syntax, "number `\(String(decoding: b[start..<i], as: UTF8.self))` is out of range",
                              at: span(start, i))
         }
         add(.number(value), start, space)
+    }
+
+    /// Powers of ten that are exact doubles.
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
+
+    /// The literal's value without making a string or calling strtod, when that is exact: digits below 2⁵³ and a
+    /// net power of ten within ±22 are both exact doubles, so one multiplication or division rounds once, to the
+    /// value strtod gives (Clinger's fast path). Nil otherwise; the caller then parses the text.
+    private func exactValue(_ start: Int, _ end: Int) -> Double? {
+        var mantissa: UInt64 = 0, fractionDigits = 0, exponent = 0, negativeExponent = false
+        var j = start, inFraction = false
+        while j < end {
+            let c = b[j]
+            if isDigit(c) {
+                guard mantissa < (1 << 53) / 10 else { return nil }
+                mantissa = mantissa * 10 + UInt64(c - UInt8(ascii: "0"))
+                if inFraction { fractionDigits += 1 }
+            } else if c == UInt8(ascii: ".") {
+                inFraction = true
+            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                break
+            } else if c != UInt8(ascii: "_") {
+                return nil
+            }
+            j += 1
+        }
+        if j < end {
+            j += 1  // the `e`
+            if b[j] == UInt8(ascii: "-") { negativeExponent = true; j += 1 } else if b[j] == UInt8(ascii: "+") { j += 1 }
+            while j < end {
+                let c = b[j]
+                if isDigit(c) {
+                    guard exponent < 1000 else { return nil }
+                    exponent = exponent * 10 + Int(c - UInt8(ascii: "0"))
+                } else if c != UInt8(ascii: "_") {
+                    return nil
+                }
+                j += 1
+            }
+        }
+        if mantissa == 0 { return 0 }
+        let power = (negativeExponent ? -exponent : exponent) - fractionDigits
+        guard power >= -22, power <= 22 else { return nil }
+        let m = Double(mantissa)
+        return power >= 0 ? m * Lexer.exactPowersOfTen[power] : m / Lexer.exactPowersOfTen[-power]
     }
 
     /// kvcalc prints `419,430.4`; read back, that would be two numbers (`max(419,430.4)` is 430.4). A literal
@@ -269,37 +360,44 @@ struct Lexer {
         }
     }
 
-    /// Two-byte operators first (`->`, `**`, `==`, `!=`, `<=`, `>=`), then one-byte ones, by byte: no strings made.
-    private static let twoByte: [(UInt8, UInt8, Punct)] = [
-        (UInt8(ascii: "-"), UInt8(ascii: ">"), .arrow), (UInt8(ascii: "*"), UInt8(ascii: "*"), .starstar),
-        (UInt8(ascii: "="), UInt8(ascii: "="), .eq), (UInt8(ascii: "!"), UInt8(ascii: "="), .ne),
-        (UInt8(ascii: "<"), UInt8(ascii: "="), .le), (UInt8(ascii: ">"), UInt8(ascii: "="), .ge),
-    ]
-
-    /// One-byte punctuation by byte value: a table, not a dictionary (a UInt8-keyed dictionary's first use costs a
-    /// conformance scan at start-up).
-    private static let oneByte: [Punct?] = {
-        var table = [Punct?](repeating: nil, count: 256)
-        for p in Punct.allCases where p.rawValue.utf8.count == 1 { table[Int(p.rawValue.utf8.first ?? 0)] = p }
-        return table
-    }()
-
+    /// Punctuation by a switch on its byte and the next: no tables behind a lazy global (each use went through
+    /// swift_once) and no strings made. Two-byte operators (`->`, `**`, `==`, `!=`, `<=`, `>=`) win over their
+    /// first byte.
     private mutating func operatorOrPunct(_ start: Int, _ space: Bool) throws(Diagnostic) {
         if let (p, n) = operatorScalar(at: i) { i += n; add(.punct(p), start, space); return }
-        if i + 1 < b.count {
-            for (x, y, p) in Lexer.twoByte where b[i] == x && b[i + 1] == y {
-                i += 2
-                add(.punct(p), start, space)
-                return
-            }
+        let c = b[i]
+        let next: UInt8 = i + 1 < b.count ? b[i + 1] : 0
+        let p: Punct
+        var width = 1
+        switch c {
+        case UInt8(ascii: "("): p = .lparen
+        case UInt8(ascii: ")"): p = .rparen
+        case UInt8(ascii: "["): p = .lbracket
+        case UInt8(ascii: "]"): p = .rbracket
+        case UInt8(ascii: "{"): p = .lbrace
+        case UInt8(ascii: "}"): p = .rbrace
+        case UInt8(ascii: ","): p = .comma
+        case UInt8(ascii: ":"): p = .colon
+        case UInt8(ascii: ";"): p = .semicolon
+        case UInt8(ascii: "."): p = .dot
+        case UInt8(ascii: "+"): p = .plus
+        case UInt8(ascii: "/"): p = .slash
+        case UInt8(ascii: "^"): p = .caret
+        case UInt8(ascii: "@"): p = .at
+        case UInt8(ascii: "-"): if next == UInt8(ascii: ">") { p = .arrow; width = 2 } else { p = .minus }
+        case UInt8(ascii: "*"): if next == UInt8(ascii: "*") { p = .starstar; width = 2 } else { p = .star }
+        case UInt8(ascii: "="): if next == UInt8(ascii: "=") { p = .eq; width = 2 } else { p = .assign }
+        case UInt8(ascii: "<"): if next == UInt8(ascii: "=") { p = .le; width = 2 } else { p = .lt }
+        case UInt8(ascii: ">"): if next == UInt8(ascii: "=") { p = .ge; width = 2 } else { p = .gt }
+        case UInt8(ascii: "!") where next == UInt8(ascii: "="): p = .ne; width = 2
+        default: throw unexpectedCharacter(at: i)
         }
-        guard let p = Lexer.oneByte[Int(b[i])] else { throw unexpectedCharacter(at: i) }
         switch p {
-        case .lparen, .lbracket, .lbrace: brackets.append(b[i])
+        case .lparen, .lbracket, .lbrace: brackets.append(c)
         case .rparen, .rbracket, .rbrace: if !brackets.isEmpty { brackets.removeLast() }
         default: break
         }
-        i += 1
+        i += width
         add(.punct(p), start, space)
     }
 }

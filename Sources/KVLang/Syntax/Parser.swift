@@ -7,7 +7,7 @@ public struct Parser {
 
     private let file: SourceFile
     let tokens: [Token]
-    private let docs: [Int: String]
+    private let docs: DocComments
     var pos = 0
     private var depth = 0
 
@@ -17,7 +17,7 @@ public struct Parser {
         return Program(file: file, statements: try parser.program())
     }
 
-    private init(file: SourceFile, tokens: [Token], docs: [Int: String]) {
+    private init(file: SourceFile, tokens: [Token], docs: DocComments) {
         self.file = file
         self.tokens = tokens
         self.docs = docs
@@ -160,7 +160,7 @@ public struct Parser {
     private mutating func parameterList() throws(Diagnostic) -> ([Parameter], rest: Span?) {
         _ = try expect(.lparen, "to open the parameter list")
         var parameters: [Parameter] = []
-        var seen = Set<String>()
+        var seen = SmallNameSet()
         while !accept(.rparen) {
             if kind == .punct(.ellipsis) {
                 let rest = advance().span
@@ -168,7 +168,7 @@ public struct Parser {
                 return (parameters, rest)
             }
             let (name, span) = try identifier("parameter name")
-            if !seen.insert(name).inserted {
+            if !seen.insert(name) {
                 throw Diagnostic(.syntax, "parameter `\(name)` appears twice", at: span)
             }
             let defaultValue = accept(.assign) ? try expression() : nil
@@ -440,11 +440,11 @@ public struct Parser {
     private mutating func recordFields() throws(Diagnostic) -> ([FieldInit], Span) {
         let open = advance().span
         var fields: [FieldInit] = []
-        var seen = Set<String>()  // a scan of `fields` instead would make a long record quadratic to parse
+        var seen = SmallNameSet()  // a scan of `fields` alone would make a long record quadratic to parse
         skipNewlines()
         while !accept(.rbrace) {
             let (name, span) = try identifier("field name")
-            if !seen.insert(name).inserted {
+            if !seen.insert(name) {
                 throw Diagnostic(.syntax, "field `\(name)` appears twice", at: span)
             }
             _ = try expect(.colon, "after the field name")

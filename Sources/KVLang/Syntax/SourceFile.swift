@@ -148,7 +148,8 @@ public struct Span: Sendable, Equatable {
         self.end = max(start, end)
     }
 
-    private init(fileID: Int32, start: Int, end: Int) {
+    /// By id: the lexer makes one per token and so skips retaining the file each time.
+    init(fileID: Int32, start: Int, end: Int) {
         self.fileID = fileID
         self.start = start
         self.end = max(start, end)
