@@ -95,11 +95,6 @@ public final class Function: @unchecked Sendable {
     var literalDefaultMask: UInt64 { nativeFacts?.literalDefaultMask ?? 0 }
     var defaultArguments: [Value] { nativeFacts?.defaultArguments ?? [] }
 
-    /// The argument and span lists of this native's last such call, handed back after it with the defaults
-    /// restored, so the next call writes its few arguments in place instead of copying the defaults into a new
-    /// list and freeing it after. Taken (nil) while a call uses them, so a nested call of the same native makes
-    /// its own; lists are values, so one a native kept is copied before it is written. A function belongs to one
-    /// interpreter, which runs on one thread at a time.
     /// How the last named call of this function bound its arguments (at most ten): the call site's argument
     /// list, kept so that its storage's address (`boundKey`) names that list alone while remembered, the
     /// parameters given, and each argument's slot packed 6 bits apiece (Calls.swift). A call site's list never
@@ -110,6 +105,11 @@ public final class Function: @unchecked Sendable {
     @exclusivity(unchecked) var boundGiven: UInt64 = 0
     @exclusivity(unchecked) var boundSlots: UInt64 = 0
 
+    /// The argument and span lists of this native's last such call, handed back after it with the defaults
+    /// restored, so the next call writes its few arguments in place instead of copying the defaults into a new
+    /// list and freeing it after. Taken (nil) while a call uses them, so a nested call of the same native makes
+    /// its own; lists are values, so one a native kept is copied before it is written. A function belongs to one
+    /// interpreter, which runs on one thread at a time.
     @exclusivity(unchecked) var spareArguments: [Value]?
     @exclusivity(unchecked) var spareSpans: [Span]?
 
