@@ -99,6 +99,20 @@ final class BuiltinShortcutTests: XCTestCase {
         }
     }
 
+    /// The sweep point reads memory()'s arguments by fixed positions: they must name the parameters it means.
+    func testSweepPointSlotsNameMemorysParameters() {
+        typealias M = MemoryBuiltins
+        let names = M.memoryParameters.map(\.name)
+        let expected = [M.batchSlot: "batch", M.seqSlot: "seq", M.tpSlot: "tp", M.ppSlot: "pp", M.epSlot: "ep",
+                        M.logitsSlot: "logits", M.ratioSlot: "ratio", M.engineSlot: "engine",
+                        M.versionSlot: "version", M.enforceEagerSlot: "enforce_eager"]
+        for (slot, name) in expected { XCTAssertEqual(names[slot], name) }
+        let neutral = names.indices.filter { M.neutralSlots & (1 << UInt64($0)) != 0 }.map { names[$0] }
+        XCTAssertEqual(neutral, ["dtype", "kv_dtype", "engine", "version", "gpu_memory_utilization", "max_num_seqs",
+                                 "max_num_batched_tokens", "chunked_prefill_size", "enforce_eager", "non_torch",
+                                 "cuda_graphs"])
+    }
+
     func testShortcutAnswersAsTheOrdinaryPath() {
         defer { BuiltinSpec.shortcutsEnabled.store(true, ordering: .relaxed) }
         for program in Self.programs {

@@ -10,20 +10,23 @@ import KVEngine
 extension MemoryBuiltins {
     static let sweepPoint = NativeShortcut(prepare: prepareSweepPoint, answer: sweepPointAnswer)
 
-    // The parameters' positions (memoryParameters' order; `prepareSweepPoint` checks the declaration's names).
-    private static let batchSlot = 2, seqSlot = 3, tpSlot = 6, ppSlot = 7, epSlot = 8, logitsSlot = 9, ratioSlot = 10
+    // The parameters' positions in memoryParameters' order, as literals so the hot path reads no lazy global
+    // (`prepareSweepPoint` checks the declaration's names; BuiltinShortcutTests checks these against them).
+    static let batchSlot = 2, seqSlot = 3, tpSlot = 6, ppSlot = 7, epSlot = 8, logitsSlot = 9, ratioSlot = 10
+    static let engineSlot = 11, versionSlot = 12, enforceEagerSlot = 17
 
-    /// The options a sweep point takes only at their neutral values: dtype, kv_dtype, engine and its options.
-    private static let neutralSlots: UInt64 = 0b1111_1111_1000_0011_0000
+    /// The options a sweep point takes only at their neutral values: dtype, kv_dtype (4, 5), engine and its
+    /// options (11…19).
+    static let neutralSlots: UInt64 = 0b1111_1111_1000_0011_0000
 
     /// Whether option `i` (one of `neutralSlots`) holds its neutral value.
     private static func isNeutral(_ i: Int, _ v: Value) -> Bool {
         switch i {
-        case 11:
+        case engineSlot:
             if case .string("none") = v { return true }
-        case 12:
+        case versionSlot:
             if case .string = v { return true }  // version: any release name is read only with an engine
-        case 17:
+        case enforceEagerSlot:
             if case .bool(false) = v { return true }
         default:
             if case .string("auto") = v { return true }
